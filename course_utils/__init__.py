@@ -1,0 +1,28 @@
+"""Helpers for the Hugging Face transformers course: model and data resolution, metrics, exercises.
+
+The notebooks call ``transformers`` themselves; this package only decides *which* model or data set
+serves (the real Hub model online, a package-carried or course-built provider offline) and keeps
+the bookkeeping (measurements, exercise checks) out of the lessons.
+"""
+from .data import course_datasets, load_course_dataset
+from .environment import environment_report
+from .exercises import check, show_solution
+from .hub import is_online
+from .metrics import classification_metrics, load_metric
+from .models import course_model_path, course_roles, load_course_model
+from .record import record
+
+__all__ = [
+    "check",
+    "classification_metrics",
+    "course_datasets",
+    "course_model_path",
+    "course_roles",
+    "environment_report",
+    "is_online",
+    "load_course_dataset",
+    "load_course_model",
+    "load_metric",
+    "record",
+    "show_solution",
+]

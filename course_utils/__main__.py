@@ -1,0 +1,84 @@
+"""``python -m course_utils doctor | prefetch | run-all``: check, prepare and execute the course."""
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .errors import CourseError
+
+
+def doctor(_: argparse.Namespace) -> None:
+    """Print the environment report: versions, device, network and what serves each role."""
+    from .environment import environment_report
+
+    print(environment_report())
+
+
+def prefetch(_: argparse.Namespace) -> None:
+    """Online: download every catalogue model into the Hub cache. Offline: build every provider.
+    Then load every data set once, so a classroom can work without the network."""
+    from tqdm.auto import tqdm
+
+    from .data import course_datasets, load_course_dataset
+    from .hub import hub_status
+    from .models import catalogue, offline_model_dir
+
+    online, reason = hub_status()
+    print(f"Hub {'online' if online else 'offline'} ({reason})")
+    if online:
+        from huggingface_hub import snapshot_download
+
+        for role, entry in tqdm(catalogue()["roles"].items(), desc="models", unit="model"):
+            print(f"{role}: {snapshot_download(entry['hub_id'])}")
+    else:
+        for provider in tqdm(catalogue()["providers"], desc="offline models", unit="model"):
+            print(f"{provider}: {offline_model_dir(provider)}")
+    for name in tqdm(course_datasets(), desc="data sets", unit="data set"):
+        load_course_dataset(name)
+
+
+def run_all(args: argparse.Namespace) -> None:
+    """Execute notebooks in order with papermill into ``build/``; write ``build/timings.json``."""
+    import papermill
+
+    from .paths import build_dir, project_root
+
+    notebooks = sorted((project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if args.only:
+        notebooks = [path for path in notebooks if any(path.name.startswith(p) for p in args.only)]
+    if not notebooks:
+        raise CourseError(f"no notebook matches {args.only}")
+    timings_file = build_dir() / "timings.json"
+    timings = json.loads(timings_file.read_text()) if timings_file.is_file() else {}
+    for path in notebooks:
+        start = time.perf_counter()
+        papermill.execute_notebook(
+            str(path), str(build_dir() / path.name), cwd=str(path.parent), progress_bar=False
+        )
+        timings[path.stem] = round(time.perf_counter() - start, 1)
+        print(f"{path.name}: {timings[path.stem]:.0f} s")
+        timings_file.write_text(json.dumps(timings, indent=2, sort_keys=True))
+    print(f"timings in {timings_file}; measurements in {build_dir() / 'metrics.json'}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; prints a one-line error instead of a traceback for course errors."""
+    parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("doctor", help=doctor.__doc__).set_defaults(run=doctor)
+    commands.add_parser("prefetch", help=prefetch.__doc__).set_defaults(run=prefetch)
+    runner = commands.add_parser("run-all", help=run_all.__doc__)
+    runner.add_argument("--only", nargs="+", metavar="PREFIX", help="notebook name prefixes, e.g. 00 01")
+    runner.set_defaults(run=run_all)
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except CourseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

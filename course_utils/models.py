@@ -1,0 +1,160 @@
+"""Model resolution: which real Hub model or offline provider serves each course role."""
+import importlib
+import importlib.util
+import json
+import shutil
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import CourseError, MissingPackageError, UnknownNameError
+from .hub import hub_status
+from .paths import PACKAGE_DIR, cache_dir
+
+CATALOGUE_FILE = PACKAGE_DIR / "catalogue.toml"
+
+
+def catalogue() -> dict[str, Any]:
+    """The parsed ``catalogue.toml``: ``roles``, ``providers`` and ``datasets`` tables."""
+    with CATALOGUE_FILE.open("rb") as file:
+        return tomllib.load(file)
+
+
+def course_roles() -> list[str]:
+    """Names of every model role in the catalogue, in catalogue order."""
+    return list(catalogue()["roles"])
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What serves a role: ``path`` is what to pass to ``pipeline(model=...)`` or ``from_pretrained``."""
+
+    role: str
+    path: str
+    hub_id: str
+    provider: str
+    kind: str
+    online: bool
+    reason: str
+    task: str
+    auto_class: str
+
+    def describe(self) -> str:
+        """One line for a learner: which model served and why."""
+        if self.online:
+            return f"[course] {self.role}: {self.hub_id} from the Hub ({self.reason})"
+        return (
+            f"[course] {self.role}: offline {self.kind} {self.provider!r} ({self.reason}); "
+            f"online you would get {self.hub_id}"
+        )
+
+
+def _role_entry(role: str) -> dict[str, Any]:
+    roles = catalogue()["roles"]
+    if role not in roles:
+        raise UnknownNameError("role", role, list(roles))
+    return roles[role]
+
+
+def resolve_role(role: str, *, build: bool = True) -> Resolution:
+    """Decide, without printing, what serves ``role``; build its offline provider if needed and ``build``."""
+    entry = _role_entry(role)
+    online, reason = hub_status()
+    provider = entry["offline"]
+    kind = catalogue()["providers"][provider]["kind"]
+    if online:
+        path = entry["hub_id"]
+    else:
+        path = str(offline_model_dir(provider, build=build))
+    return Resolution(
+        role=role,
+        path=path,
+        hub_id=entry["hub_id"],
+        provider=provider,
+        kind=kind,
+        online=online,
+        reason=reason,
+        task=entry["task"],
+        auto_class=entry["auto_class"],
+    )
+
+
+def course_model_path(role: str) -> str:
+    """Return the Hub id (online) or local directory (offline) that serves ``role``, and say which.
+
+    Pass the result to ``pipeline(task, model=...)`` or ``AutoModel….from_pretrained(...)``.
+    """
+    resolution = resolve_role(role)
+    print(resolution.describe())
+    return resolution.path
+
+
+def load_course_model(role: str, **from_pretrained_kwargs: Any) -> tuple[Any, Any]:
+    """Load ``role`` with its catalogue Auto class and return ``(model, preprocessor)``.
+
+    ``AutoProcessor`` gives the tokenizer for text roles and the processor for image and speech roles.
+    Extra keyword arguments go to the model's ``from_pretrained`` (``dtype``, ``device_map``, ...).
+    """
+    import transformers
+
+    resolution = resolve_role(role)
+    print(resolution.describe())
+    model = getattr(transformers, resolution.auto_class).from_pretrained(
+        resolution.path, **from_pretrained_kwargs
+    )
+    return model, transformers.AutoProcessor.from_pretrained(resolution.path)
+
+
+def _load_function(spec: str) -> Callable[..., Any]:
+    module_name, function_name = spec.split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def offline_model_dir(provider: str, *, build: bool = True) -> Path:
+    """Directory of an offline provider; stand-ins and conversions are built once and cached."""
+    providers = catalogue()["providers"]
+    if provider not in providers:
+        raise UnknownNameError("provider", provider, list(providers))
+    entry = providers[provider]
+    if entry["kind"] == "package":
+        spec = importlib.util.find_spec(entry["module"])
+        if spec is None or spec.origin is None:
+            raise MissingPackageError(entry["pip"], f"the offline model {provider!r}")
+        return Path(spec.origin).parent / entry["subdir"]
+    target = cache_dir() / provider
+    if (target / "course_provider.json").is_file() or not build:
+        return target
+    build_provider(provider)
+    return target
+
+
+def build_provider(provider: str) -> dict[str, float]:
+    """(Re)build a converted model or stand-in into the cache; return what the build measured."""
+    entry = catalogue()["providers"][provider]
+    if entry["kind"] == "package":
+        raise CourseError(f"{provider!r} is carried by a package and needs no build")
+    target = cache_dir() / provider
+    scratch = cache_dir() / f".{provider}.building"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    print(f"[course] building {provider!r}: {entry['what']} (once; cached in {target})")
+    start = time.perf_counter()
+    measured = _load_function(entry["builder"])(scratch)
+    seconds = time.perf_counter() - start
+    measured = {**measured, "build_seconds": round(seconds, 1)}
+    info_file = scratch / "course_provider.json"
+    info = json.loads(info_file.read_text()) if info_file.is_file() else {"name": provider}
+    info["measured"] = {**info.get("measured", {}), **measured}
+    info_file.write_text(json.dumps(info, indent=2))
+    shutil.rmtree(target, ignore_errors=True)
+    scratch.rename(target)
+    print(f"[course] built {provider!r} in {seconds:.0f} s")
+    return measured
+
+
+def provider_info(provider: str) -> dict[str, Any]:
+    """The provenance a built provider wrote (name, real model, measurements); empty if not built."""
+    info_file = offline_model_dir(provider, build=False) / "course_provider.json"
+    return json.loads(info_file.read_text()) if info_file.is_file() else {}

@@ -1,0 +1,34 @@
+"""Where the course keeps its caches and build outputs."""
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def cache_dir() -> Path:
+    """Directory for built offline models (``$COURSE_CACHE`` or ``~/.cache/hf-course``)."""
+    path = Path(os.environ.get("COURSE_CACHE", Path.home() / ".cache" / "hf-course"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def project_root() -> Path:
+    """The course checkout: the nearest parent of the working directory holding ``pyproject.toml``
+    and ``notebooks/``, else the parent of the package (an editable install)."""
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
+            return folder
+    return PACKAGE_DIR.parent
+
+
+def data_dir() -> Path:
+    """The course's shipped data (``data/`` of the checkout)."""
+    return project_root() / "data"
+
+
+def build_dir() -> Path:
+    """Where executed notebooks, ``metrics.json`` and ``timings.json`` go (``$COURSE_BUILD_DIR``
+    or ``build/`` of the checkout)."""
+    path = Path(os.environ.get("COURSE_BUILD_DIR", project_root() / "build"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

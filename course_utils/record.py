@@ -1,0 +1,27 @@
+"""Measured claims: what a notebook measured, shown to the learner and kept in ``build/metrics.json``."""
+import json
+import math
+from datetime import datetime, timezone
+
+from .paths import build_dir
+
+
+def record(name: str, value: float, unit: str = "") -> float:
+    """Show ``name = value`` and store it in ``build/metrics.json`` (by convention ``"07.test_macro_f1"``).
+
+    Returns ``value`` so a cell can record and use a number in one line. Only finite numbers are
+    accepted: a measurement that came out NaN is a bug to fix, not a result.
+    """
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"record({name!r}) got {value}: only finite measurements are recorded")
+    path = build_dir() / "metrics.json"
+    metrics = json.loads(path.read_text()) if path.is_file() else {}
+    metrics[name] = {
+        "value": value,
+        "unit": unit,
+        "recorded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+    path.write_text(json.dumps(metrics, indent=2, sort_keys=True))
+    print(f"recorded {name} = {value:.4g}{' ' + unit if unit else ''}")
+    return value

@@ -1,0 +1,79 @@
+"""Offline metric modules, measured claims and exercise checks."""
+import json
+import math
+
+import numpy as np
+import pytest
+from sklearn.metrics import accuracy_score, f1_score
+
+from course_utils import check, classification_metrics, load_metric, record, show_solution
+from course_utils.errors import UnknownNameError
+from course_utils.exercises import EXERCISES
+
+PREDICTIONS = [0, 1, 2, 2, 1, 0, 0, 2]
+REFERENCES = [0, 1, 1, 2, 1, 2, 0, 2]
+
+
+def test_offline_metric_modules_match_scikit_learn(monkeypatch):
+    monkeypatch.setattr("course_utils.metrics.is_online", lambda: False)
+    load_metric.cache_clear()
+    accuracy = load_metric("accuracy").compute(predictions=PREDICTIONS, references=REFERENCES)
+    f1 = load_metric("f1").compute(predictions=PREDICTIONS, references=REFERENCES, average="macro")
+    assert accuracy["accuracy"] == pytest.approx(accuracy_score(REFERENCES, PREDICTIONS))
+    assert f1["f1"] == pytest.approx(f1_score(REFERENCES, PREDICTIONS, average="macro"))
+
+
+def test_classification_metrics_for_trainer():
+    logits = np.eye(3)[PREDICTIONS] + 0.1
+    scores = classification_metrics((logits, np.array(REFERENCES)))
+    assert scores == pytest.approx(
+        {"accuracy": 0.75, "macro_f1": f1_score(REFERENCES, PREDICTIONS, average="macro")}
+    )
+
+
+def test_unknown_metric_lists_valid_names():
+    with pytest.raises(UnknownNameError, match="accuracy"):
+        load_metric("bleu")
+
+
+def test_record_writes_metrics_json_and_shows_value(tmp_build, capsys):
+    assert record("99.speed_up", 1.75, "x") == 1.75
+    record("99.accuracy", 0.5)
+    metrics = json.loads((tmp_build / "metrics.json").read_text())
+    assert metrics["99.speed_up"]["value"] == 1.75 and metrics["99.speed_up"]["unit"] == "x"
+    assert "99.accuracy" in metrics
+    assert "recorded 99.speed_up = 1.75 x" in capsys.readouterr().out
+
+
+def test_record_refuses_nan(tmp_build):
+    with pytest.raises(ValueError, match="finite"):
+        record("99.broken", math.nan)
+
+
+def test_check_grades_and_remembers_a_pass(tmp_progress, capsys):
+    check("00.safe_format", "pickle")
+    assert "❌" in capsys.readouterr().out
+    check("00.safe_format", "safetensors")
+    assert "✅" in capsys.readouterr().out
+    check("00.safe_format", "pickle")  # a later wrong try does not undo the pass
+    progress = json.loads((tmp_progress / "progress.json").read_text())
+    assert progress["00.safe_format"] is True
+
+
+def test_check_explains_a_wrong_type(tmp_progress, capsys):
+    check("00.offline_variable", 1)
+    assert "expected a string, got int" in capsys.readouterr().out
+
+
+def test_unknown_exercise_lists_valid_names():
+    with pytest.raises(UnknownNameError, match="00.safe_format"):
+        check("00.nope", "x")
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_every_exercise_has_a_solution_shown_on_request(name, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    show_solution(name)
+    assert EXERCISES[name].solution.strip() and EXERCISES[name].question.strip()
+    assert EXERCISES[name].solution in shown[0].data and name in shown[0].data

@@ -1,0 +1,53 @@
+"""Every notebook meets the course standard and is committed with the outputs of one clean run.
+
+(The notebooks themselves are executed by nbval: ``pytest`` collects ``notebooks/*.ipynb``.)
+"""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _markdown(path: Path) -> str:
+    return "\n".join("".join(c["source"]) for c in _cells(path) if c["cell_type"] == "markdown")
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_opens_with_objectives_time_and_badge(path):
+    opening = "".join(_cells(path)[0]["source"])
+    assert "What you will learn" in opening
+    assert "Prerequisites" in opening
+    assert re.search(r"\d+ minutes? on a 2-core CPU", opening) and "Colab GPU" in opening
+    assert "colab.research.google.com/github/" in opening and path.name in opening
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_setup_parameters_exercises_and_recap(path):
+    cells = _cells(path)
+    assert "google.colab" in "".join(cells[1]["source"]), "the second cell must be the Colab set-up"
+    assert any("parameters" in c["metadata"].get("tags", []) for c in cells), "no papermill parameters cell"
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert len(re.findall(r"^check\(", code, re.M)) >= 3, "fewer than three checked exercises"
+    assert "## Recap" in _markdown(path)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_with_outputs_of_one_clean_run(path):
+    code_cells = [c for c in _cells(path) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in code_cells]
+    assert counts == list(range(1, len(code_cells) + 1)), "not executed once, in order, top to bottom"
+    errors = [o for c in code_cells for o in c["outputs"] if o["output_type"] == "error"]
+    assert not errors, f"committed with an error: {errors[0]['ename'] if errors else ''}"
+    images = [o for c in code_cells for o in c["outputs"] if "image/png" in o.get("data", {})]
+    assert images, "no plot in the committed outputs"

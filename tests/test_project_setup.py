@@ -1,0 +1,51 @@
+"""Set-up stays consistent: one place for versions, and CI runs exactly the README's test command."""
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _readme_block(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split(heading, 1)[1]
+    return re.search(r"```bash\n(.*?)```", section, re.S).group(1).strip()
+
+
+def test_environment_yml_mirrors_pyproject_versions():
+    project = _pyproject()["project"]
+    wanted = set(project["dependencies"])
+    for extra in project["optional-dependencies"].values():
+        wanted |= set(extra)
+    environment = (ROOT / "environment.yml").read_text()
+    listed = set(re.findall(r"^\s+- \"?([A-Za-z][\w.-]*[<>=!~][^\"\n]*)\"?$", environment, re.M))
+    assert listed == wanted
+
+
+def test_every_dependency_is_bounded_above_and_below():
+    project = _pyproject()["project"]
+    specs = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    for spec in specs:
+        assert ">=" in spec and "<" in spec.replace("<=", ""), f"{spec} is not bounded on both sides"
+
+
+def test_ci_runs_exactly_the_readme_commands():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert _readme_block("### Set up") in ci
+    assert _readme_block("### Run the tests") in ci.splitlines()
+
+
+def test_shipped_data_files_are_all_in_the_manifest():
+    manifest = (ROOT / "data" / "MANIFEST.sha256").read_text().split()
+    shipped = {
+        str(p.relative_to(ROOT / "data"))
+        for p in (ROOT / "data").rglob("*")
+        if p.is_file() and p.name not in {"MANIFEST.sha256", "README.md"}
+    }
+    assert shipped == set(manifest[1::2])
+    readme = (ROOT / "data" / "README.md").read_text()
+    assert all(name in readme for name in shipped), "data/README.md must give each file's source"
