@@ -6,11 +6,14 @@ the bookkeeping (measurements, exercise checks) out of the lessons.
 """
 from .data import course_datasets, load_course_dataset
 from .environment import environment_report
+from .errors import show_course_errors_briefly
 from .exercises import check, show_solution
 from .hub import is_online
 from .metrics import classification_metrics, load_metric
 from .models import course_model_path, course_roles, load_course_model
 from .record import record
+
+show_course_errors_briefly()
 
 __all__ = [
     "check",

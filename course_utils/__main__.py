@@ -22,7 +22,7 @@ def prefetch(_: argparse.Namespace) -> None:
 
     from .data import course_datasets, load_course_dataset
     from .hub import hub_status
-    from .models import catalogue, offline_model_dir
+    from .models import catalogue, offline_model_dir, provider_info
 
     online, reason = hub_status()
     print(f"Hub {'online' if online else 'offline'} ({reason})")
@@ -34,6 +34,9 @@ def prefetch(_: argparse.Namespace) -> None:
     else:
         for provider in tqdm(catalogue()["providers"], desc="offline models", unit="model"):
             print(f"{provider}: {offline_model_dir(provider)}")
+        for provider in catalogue()["providers"]:
+            seconds = provider_info(provider).get("measured", {}).get("build_seconds")
+            print(f"{provider:<36} {'package' if seconds is None else f'built in {seconds:.0f} s'}")
     for name in tqdm(course_datasets(), desc="data sets", unit="data set"):
         load_course_dataset(name)
 

@@ -25,3 +25,19 @@ class MissingPackageError(CourseError, ImportError):
 
 class ChecksumError(CourseError, ValueError):
     """A shipped data file does not match the SHA-256 of data/MANIFEST.sha256."""
+
+
+def show_course_errors_briefly() -> None:
+    """In Jupyter, show a ``CourseError`` as its one-line explanation instead of a traceback."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def one_line(shell, kind, error, traceback, tb_offset=None):  # IPython's handler signature
+        print(f"{kind.__name__}: {error}")
+
+    shell.set_custom_exc((CourseError,), one_line)

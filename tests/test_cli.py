@@ -40,3 +40,16 @@ def test_run_all_with_no_matching_notebook_is_a_one_line_error(tmp_path):
     result = _run("run-all", "--only", "99", env={"COURSE_BUILD_DIR": str(tmp_path)})
     assert result.returncode == 1
     assert result.stderr.strip() == "error: no notebook matches ['99']"
+
+
+def test_prefetch_offline_builds_every_provider_and_loads_every_data_set():
+    result = _run("prefetch", env={"HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    from course_utils.models import catalogue, offline_model_dir
+
+    for provider, entry in catalogue()["providers"].items():
+        directory = offline_model_dir(provider, build=False)
+        assert (directory / "config.json").is_file(), provider
+        if entry["kind"] != "package":
+            assert (directory / "README.md").read_text().startswith("# "), provider
+    print(result.stdout)  # the build times, for the CI log
