@@ -3,7 +3,6 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 from .errors import CourseError
 

@@ -4,10 +4,11 @@ import importlib.util
 import json
 import shutil
 import time
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+
+import tomllib
 
 from .errors import CourseError, MissingPackageError, UnknownNameError
 from .hub import hub_status

@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
-from course_utils import check, classification_metrics, load_metric, record, show_solution
+from course_utils import (
+    check,
+    classification_metrics,
+    load_metric,
+    record,
+    show_solution,
+)
 from course_utils.errors import UnknownNameError
 from course_utils.exercises import EXERCISES
 

@@ -1,7 +1,8 @@
 """Set-up stays consistent: one place for versions, and CI runs exactly the README's test command."""
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).parents[1]
 

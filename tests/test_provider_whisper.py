@@ -11,6 +11,7 @@ import torch
 from course_utils import audio
 from course_utils.audio import load_librivox_clips
 from course_utils.errors import CourseError, MissingPackageError
+from course_utils.models import offline_model_dir, provider_info
 from course_utils.providers import whisper
 
 
@@ -28,10 +29,9 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """whisper-base converted once for the module: its directory and the measurements."""
-    target = tmp_path_factory.mktemp("whisper-base-ct2")
-    return target, whisper.build(target)
+def built() -> tuple[Path, dict]:
+    """The model as the course builds it: into the course cache, where the notebooks find it."""
+    return offline_model_dir("whisper-base-ct2"), provider_info("whisper-base-ct2")["measured"]
 
 
 @pytest.fixture

@@ -1,0 +1,25 @@
+"""The course QA passages: answers are where their offsets say, and no passage is in both splits."""
+from course_utils.qa_data import load_qa_passages, squad_scores
+
+
+def test_every_answer_start_points_at_the_answer() -> None:
+    passages = load_qa_passages()
+    for split in passages.values():
+        for row in split:
+            (text,), (start,) = row["answers"]["text"], row["answers"]["answer_start"]
+            assert row["context"][start : start + len(text)] == text, row["id"]
+
+
+def test_splits_share_no_passage_and_ids_are_unique() -> None:
+    passages = load_qa_passages()
+    assert set(passages["train"]["context"]).isdisjoint(passages["validation"]["context"])
+    ids = [*passages["train"]["id"], *passages["validation"]["id"]]
+    assert len(ids) == len(set(ids))
+    assert len(set(passages["validation"]["context"])) >= 10
+    assert set(passages["train"].column_names) == {"id", "title", "context", "question", "answers"}
+
+
+def test_squad_scores_normalise_case_punctuation_and_articles() -> None:
+    assert squad_scores(["The Volga."], ["volga"]) == {"exact_match": 1.0, "f1": 1.0}
+    scores = squad_scores(["in Germany"], ["in the Black Forest in Germany"])
+    assert scores["exact_match"] == 0.0 and 0.5 < scores["f1"] < 0.7
