@@ -23,7 +23,7 @@ def test_environment_yml_mirrors_pyproject_versions():
     for extra in project["optional-dependencies"].values():
         wanted |= set(extra)
     environment = (ROOT / "environment.yml").read_text()
-    listed = set(re.findall(r"^\s+- \"?([A-Za-z][\w.-]*[<>=!~][^\"\n]*)\"?$", environment, re.M))
+    listed = set(re.findall(r"^\s+- \"([A-Za-z][\w.-]*[<>=!~][^\"]*)\"$", environment, re.M))
     assert listed == wanted
 
 
