@@ -6,8 +6,8 @@ from ..metrics import classification_metrics
 from ..models import offline_model_dir
 from .card import write_model_card
 
-TRAIN_TWEETS = 3000
-EVAL_TWEETS = 600
+TRAIN_TWEETS = 2000
+EVAL_TWEETS = 400
 MAX_LENGTH = 48
 SEED = 42
 
