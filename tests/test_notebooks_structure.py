@@ -51,3 +51,12 @@ def test_notebook_is_committed_with_outputs_of_one_clean_run(path):
     assert not errors, f"committed with an error: {errors[0]['ename'] if errors else ''}"
     images = [o for c in code_cells for o in c["outputs"] if "image/png" in o.get("data", {})]
     assert images, "no plot in the committed outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_readme_learning_path_lists_the_notebook_with_its_cpu_minutes(path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| [") and f"(notebooks/{path.name})" in line]
+    assert len(rows) == 1, "README's learning path must have one row for the notebook"
+    stated = re.search(r"(\d+) minutes? on a 2-core CPU", "".join(_cells(path)[0]["source"])).group(1)
+    assert rows[0].split("|")[3].strip() == stated, "README and the notebook give different CPU minutes"
