@@ -10,8 +10,8 @@ from .errors import show_course_errors_briefly
 from .exercises import check, show_solution
 from .hub import is_online
 from .metrics import classification_metrics, load_metric
-from .models import course_model_path, course_roles, load_course_model
-from .record import record
+from .models import course_model_path, course_roles, load_course_model, saved_tweet_classifier
+from .record import record, recorded
 
 show_course_errors_briefly()
 
@@ -27,5 +27,7 @@ __all__ = [
     "load_course_model",
     "load_metric",
     "record",
+    "recorded",
+    "saved_tweet_classifier",
     "show_solution",
 ]

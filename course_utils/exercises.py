@@ -480,6 +480,10 @@ EXERCISES: dict[str, Exercise] = {
             "would need all 128 GB on every GPU."
         ),
     ),
+    # 09 LoRA
+    # 10 quantization
+    # 11 RAG
+    # 12 troubleshooting
 }
 
 

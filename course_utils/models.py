@@ -12,7 +12,7 @@ import tomllib
 
 from .errors import CourseError, MissingPackageError, UnknownNameError
 from .hub import hub_status
-from .paths import PACKAGE_DIR, cache_dir
+from .paths import PACKAGE_DIR, build_dir, cache_dir
 
 CATALOGUE_FILE = PACKAGE_DIR / "catalogue.toml"
 
@@ -159,3 +159,13 @@ def provider_info(provider: str) -> dict[str, Any]:
     """The provenance a built provider wrote (name, real model, measurements); empty if not built."""
     info_file = offline_model_dir(provider, build=False) / "course_provider.json"
     return json.loads(info_file.read_text()) if info_file.is_file() else {}
+
+
+def saved_tweet_classifier() -> Path | None:
+    """The folder where notebook 07 saved its fine-tuned tweet classifier, or ``None`` if 07 has not run here.
+
+    Later notebooks (LoRA, quantization, export) start from that model when it exists; on a fresh
+    machine (a new Colab runtime) they fall back to what they say they use instead.
+    """
+    folder = build_dir() / "07_trainer" / "minilm-tweet-sentiment"
+    return folder if (folder / "config.json").is_file() else None

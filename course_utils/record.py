@@ -25,3 +25,14 @@ def record(name: str, value: float, unit: str = "") -> float:
     path.write_text(json.dumps(metrics, indent=2, sort_keys=True))
     print(f"recorded {name} = {value:.4g}{' ' + unit if unit else ''}")
     return value
+
+
+def recorded(name: str) -> float | None:
+    """The value an earlier run stored with :func:`record`, or ``None`` if nothing was recorded as ``name``.
+
+    Lets a notebook compare with a number another notebook measured (09 reads 07's fine-tune results)
+    without typing that number into its text.
+    """
+    path = build_dir() / "metrics.json"
+    metrics = json.loads(path.read_text()) if path.is_file() else {}
+    return metrics[name]["value"] if name in metrics else None

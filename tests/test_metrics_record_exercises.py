@@ -11,6 +11,8 @@ from course_utils import (
     classification_metrics,
     load_metric,
     record,
+    recorded,
+    saved_tweet_classifier,
     show_solution,
 )
 from course_utils.errors import UnknownNameError
@@ -49,6 +51,20 @@ def test_record_writes_metrics_json_and_shows_value(tmp_build, capsys):
     assert metrics["99.speed_up"]["value"] == 1.75 and metrics["99.speed_up"]["unit"] == "x"
     assert "99.accuracy" in metrics
     assert "recorded 99.speed_up = 1.75 x" in capsys.readouterr().out
+
+
+def test_recorded_reads_back_what_an_earlier_run_recorded(tmp_build):
+    assert recorded("99.not_measured") is None
+    record("99.speed_up", 2.5, "x")
+    assert recorded("99.speed_up") == 2.5
+
+
+def test_saved_tweet_classifier_is_found_only_once_notebook_07_saved_it(tmp_build):
+    assert saved_tweet_classifier() is None
+    folder = tmp_build / "07_trainer" / "minilm-tweet-sentiment"
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text("{}")
+    assert saved_tweet_classifier() == folder
 
 
 def test_record_refuses_nan(tmp_build):
