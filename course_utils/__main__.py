@@ -1,8 +1,9 @@
-"""``python -m course_utils doctor | prefetch | run-all``: check, prepare and execute the course."""
+"""``python -m course_utils doctor | prefetch | run-all | progress | build-site | colab-links``."""
 import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from .errors import CourseError
 
@@ -44,9 +45,9 @@ def run_all(args: argparse.Namespace) -> None:
     """Execute notebooks in order with papermill into ``build/``; write ``build/timings.json``."""
     import papermill
 
-    from .paths import build_dir, project_root
+    from .paths import build_dir, course_notebooks
 
-    notebooks = sorted((project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = course_notebooks()
     if args.only:
         notebooks = [path for path in notebooks if any(path.name.startswith(p) for p in args.only)]
     if not notebooks:
@@ -64,6 +65,30 @@ def run_all(args: argparse.Namespace) -> None:
     print(f"timings in {timings_file}; measurements in {build_dir() / 'metrics.json'}")
 
 
+def progress(_: argparse.Namespace) -> None:
+    """Show which exercises you have passed, per notebook (kept on this machine by check())."""
+    from .progress import progress_table
+
+    print(progress_table())
+
+
+def build_site_command(args: argparse.Namespace) -> None:
+    """Render every notebook, with its outputs, to static HTML plus a contents page (build/site)."""
+    from .site import build_site
+
+    start = time.perf_counter()
+    folder = build_site(args.out)
+    print(f"site built in {time.perf_counter() - start:.1f} s: open {folder / 'index.html'}")
+
+
+def colab_links(_: argparse.Namespace) -> None:
+    """Rewrite every notebook's Colab badge and set-up cell from pyproject.toml's Repository URL."""
+    from .colab import repository_url, sync_colab_cells
+
+    changed = sync_colab_cells()
+    print(f"{len(changed)} notebook(s) updated for {repository_url()}: {', '.join(changed) or 'none needed'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints a one-line error instead of a traceback for course errors."""
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
@@ -73,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     runner = commands.add_parser("run-all", help=run_all.__doc__)
     runner.add_argument("--only", nargs="+", metavar="PREFIX", help="notebook name prefixes, e.g. 00 01")
     runner.set_defaults(run=run_all)
+    commands.add_parser("progress", help=progress.__doc__).set_defaults(run=progress)
+    site = commands.add_parser("build-site", help=build_site_command.__doc__)
+    site.add_argument("--out", type=Path, help="output folder (default: build/site)")
+    site.set_defaults(run=build_site_command)
+    commands.add_parser("colab-links", help=colab_links.__doc__).set_defaults(run=colab_links)
     args = parser.parse_args(argv)
     try:
         args.run(args)

@@ -21,6 +21,11 @@ def project_root() -> Path:
     return PACKAGE_DIR.parent
 
 
+def course_notebooks() -> list[Path]:
+    """The course notebooks in learning order (``notebooks/NN_*.ipynb`` of the checkout)."""
+    return sorted((project_root() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
 def data_dir() -> Path:
     """The course's shipped data (``data/`` of the checkout)."""
     return project_root() / "data"

@@ -54,3 +54,14 @@ def test_prefetch_offline_builds_every_provider_and_loads_every_data_set():
         if entry["kind"] != "package":
             assert (directory / "README.md").read_text().startswith("# "), provider
     print(result.stdout)  # the build times, for the CI log
+
+
+def test_progress_shows_passed_exercises_per_notebook(tmp_path):
+    (tmp_path / "progress.json").write_text(json.dumps({"00.safe_format": True, "03.unk_count": False}))
+    result = _run("progress", env={"COURSE_CACHE": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line[:2].isdigit()}
+    assert "00_setup_and_the_hub" in rows and "03_tokenizers" in rows
+    assert " 1/" in rows["00_setup_and_the_hub"] and "safe_format" not in rows["00_setup_and_the_hub"]
+    assert " 0/" in rows["03_tokenizers"]
+    assert "all notebooks" in result.stdout

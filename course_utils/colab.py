@@ -1,0 +1,80 @@
+"""The "Open in Colab" badge and the Colab set-up cell of every notebook, from one repository address.
+
+The address lives in ``pyproject.toml`` (``[project.urls] Repository``). After changing it (a fork, a
+move), ``python -m course_utils colab-links`` rewrites the badge and the set-up cell of every notebook.
+"""
+import json
+import re
+
+import tomllib
+
+from .errors import CourseError
+from .paths import course_notebooks, project_root
+
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+_BADGE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+_COLAB_REPOSITORY = re.compile(r"https://colab\.research\.google\.com/github/[\w.-]+/[\w.-]+/blob/main/")
+
+
+def repository_url() -> str:
+    """The course repository's address on GitHub, as ``pyproject.toml`` gives it."""
+    pyproject = project_root() / "pyproject.toml"
+    if not pyproject.is_file():
+        raise CourseError("pyproject.toml not found: run this from a checkout of the course")
+    url = tomllib.loads(pyproject.read_text())["project"]["urls"]["Repository"].rstrip("/")
+    if not url.startswith("https://github.com/"):
+        raise CourseError(f"Colab opens notebooks from GitHub; the Repository URL is {url}")
+    return url
+
+
+def colab_badge(notebook: str) -> str:
+    """The Markdown badge that opens ``notebooks/<notebook>`` of the course repository in Colab."""
+    slug = repository_url().removeprefix("https://github.com/")
+    target = f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/{notebook}"
+    return f"[![Open In Colab]({BADGE_IMAGE})]({target})"
+
+
+def colab_setup_cell() -> str:
+    """The source of every notebook's second cell: on Colab, install the course and what Colab lacks.
+
+    It installs the course package only, so every version bound comes from ``pyproject.toml``; Colab's
+    preinstalled torch satisfies the ``torch`` bound and stays. Locally ``pip install -e .`` did it all.
+    """
+    return (
+        "# Setup: on Colab, install the course helpers (Colab's own torch stays); locally, `pip install -e .` did it.\n"
+        "import importlib.util, subprocess, sys\n"
+        'if "google.colab" in sys.modules and importlib.util.find_spec("course_utils") is None:\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
+        f'                    "hf-transformers-course @ git+{repository_url()}"], check=True)'
+    )
+
+
+def sync_colab_cells() -> list[str]:
+    """Rewrite each notebook's badge and set-up cell, and README's badges, from :func:`repository_url`.
+
+    Returns the names of the files it changed.
+    """
+    changed = []
+    readme = project_root() / "README.md"
+    if readme.is_file():
+        slug = repository_url().removeprefix("https://github.com/")
+        text = readme.read_text(encoding="utf-8")
+        new = _COLAB_REPOSITORY.sub(f"https://colab.research.google.com/github/{slug}/blob/main/", text)
+        if new != text:
+            readme.write_text(new, encoding="utf-8")
+            changed.append(readme.name)
+    for path in course_notebooks():
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        opening, setup = notebook["cells"][0], notebook["cells"][1]
+        text = "".join(opening["source"])
+        if not _BADGE.search(text):
+            raise CourseError(f"{path.name}: the first cell has no Open In Colab badge to update")
+        new_opening = _BADGE.sub(lambda _: colab_badge(path.name), text, count=1)
+        new_setup = colab_setup_cell()
+        if new_opening == text and "".join(setup["source"]) == new_setup:
+            continue
+        opening["source"] = new_opening.splitlines(keepends=True)
+        setup["source"] = new_setup.splitlines(keepends=True)
+        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        changed.append(path.name)
+    return changed

@@ -1,0 +1,55 @@
+"""``python -m course_utils build-site``: every notebook becomes a page that loads in a browser with its plots."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from browser import headless_chromium
+
+ROOT = Path(__file__).parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _plots_in(path: Path) -> int:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum("image/png" in output.get("data", {}) for cell in cells for output in cell.get("outputs", []))
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run([sys.executable, "-m", "course_utils", "build-site", "--out", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "site built in" in result.stdout
+    return out
+
+
+def test_contents_page_links_every_notebook_in_learning_order(site):
+    with headless_chromium() as browser:
+        browser.get((site / "index.html").as_uri())
+        links = browser.execute_script("return Array.from(document.querySelectorAll('td a')).map(a => a.href)")
+    assert [Path(link).stem for link in links] == [path.stem for path in NOTEBOOKS]
+
+
+def test_every_page_loads_and_shows_its_plots(site):
+    with headless_chromium() as browser:
+        for path in NOTEBOOKS:
+            browser.get((site / f"{path.stem}.html").as_uri())
+            images = browser.execute_script(  # the plots, embedded; not the Colab badge, which needs the web
+                "return Array.from(document.querySelectorAll('img[src^=\"data:image\"]'))"
+                ".map(i => i.complete && i.naturalWidth > 0)"
+            )
+            heading = browser.execute_script("return document.querySelector('h1').textContent")
+            assert heading.startswith(path.name[:2]), f"{path.name}: heading {heading!r}"
+            assert len(images) == _plots_in(path) > 0, f"{path.name}: {len(images)} plots on the page"
+            assert all(images), f"{path.name}: {images.count(False)} image(s) did not render"
+            nav = browser.execute_script("return document.querySelectorAll('nav.course-nav a').length")
+            assert nav >= 2, f"{path.name}: no navigation links"
+
+
+def test_pages_link_the_notebooks_they_name(site):
+    page = (site / "07_fine_tuning_with_trainer.html").read_text(encoding="utf-8")
+    assert '<a href="06_datasets.html"><code>06_datasets.ipynb</code></a>' in page
