@@ -1,4 +1,4 @@
-"""``python -m course_utils doctor | prefetch | run-all | progress | build-site | colab-links``."""
+"""``python -m course_utils doctor | prefetch | run-all | progress | agenda | build-site | colab-links``."""
 import argparse
 import json
 import sys
@@ -81,6 +81,13 @@ def build_site_command(args: argparse.Namespace) -> None:
     print(f"site built in {time.perf_counter() - start:.1f} s: open {folder / 'index.html'}")
 
 
+def agenda_command(args: argparse.Namespace) -> None:
+    """Print a workshop agenda (Markdown) from the notebooks and their measured run times."""
+    from .workshop import agenda
+
+    print(agenda(args.days))
+
+
 def colab_links(_: argparse.Namespace) -> None:
     """Rewrite every notebook's Colab badge and set-up cell from pyproject.toml's Repository URL."""
     from .colab import repository_url, sync_colab_cells
@@ -102,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     site = commands.add_parser("build-site", help=build_site_command.__doc__)
     site.add_argument("--out", type=Path, help="output folder (default: build/site)")
     site.set_defaults(run=build_site_command)
+    planner = commands.add_parser("agenda", help=agenda_command.__doc__)
+    planner.add_argument("--days", type=int, choices=[1, 2], default=2, help="1: the core path; 2: every notebook")
+    planner.set_defaults(run=agenda_command)
     commands.add_parser("colab-links", help=colab_links.__doc__).set_defaults(run=colab_links)
     args = parser.parse_args(argv)
     try:
