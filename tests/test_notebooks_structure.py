@@ -60,3 +60,23 @@ def test_readme_learning_path_lists_the_notebook_with_its_cpu_minutes(path):
     assert len(rows) == 1, "README's learning path must have one row for the notebook"
     stated = re.search(r"(\d+) minutes? on a 2-core CPU", "".join(_cells(path)[0]["source"])).group(1)
     assert rows[0].split("|")[3].strip() == stated, "README and the notebook give different CPU minutes"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_ends_with_check_your_understanding_then_recap(path):
+    headings = re.findall(r"^## (.+)$", _markdown(path), re.M)
+    assert headings[-2:] == ["Check your understanding", "Recap"]
+    cells = _cells(path)
+    start = next(i for i, c in enumerate(cells) if re.search(r"^## Check your understanding$", "".join(c["source"]), re.M))
+    later = "\n".join("".join(c["source"]) for c in cells[start:] if c["cell_type"] == "code")
+    assert len(re.findall(r"^check\(", later, re.M)) >= 3, "the section needs its own checked exercises"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_links_the_notebooks_it_names_and_they_exist(path):
+    names = {p.name for p in NOTEBOOKS}
+    text = _markdown(path)
+    mentioned = set(re.findall(r"\d\d_[\w-]+\.ipynb", text)) - {path.name}
+    assert mentioned <= names, f"names notebooks that do not exist: {sorted(mentioned - names)}"
+    unlinked = [m for m in re.findall(r"(?<!\[)`(\d\d_[\w-]+\.ipynb)`(?!\])", text) if m != path.name]
+    assert not unlinked, f"mentions without a link: {unlinked}"
