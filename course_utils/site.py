@@ -37,12 +37,13 @@ def _navigation(previous: str | None, following: str | None) -> str:
 
 
 def build_site(out_dir: Path | None = None) -> Path:
-    """Render every course notebook (committed with its outputs) to ``out_dir`` (``build/site``).
+    """Render every course notebook (committed with its outputs) and the glossary to ``out_dir`` (``build/site``).
 
     Pages keep their plots inline, link each other where the text names another notebook, and carry
     previous / contents / next links; ``index.html`` lists them in learning order. Returns the folder.
     """
     from nbconvert import HTMLExporter
+    from nbformat.v4 import new_markdown_cell, new_notebook
 
     out_dir = Path(out_dir) if out_dir else build_dir() / "site"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -67,7 +68,13 @@ def build_site(out_dir: Path | None = None) -> Path:
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td{padding:4px 12px;"
         "vertical-align:top}</style></head><body><h1>Hugging Face transformers course</h1>"
         f"<p>{len(notebooks)} notebooks in learning order, each shown with the outputs of one full run.</p>"
-        "<table><tr><th>notebook</th><th>time</th></tr>" + "".join(rows) + "</table></body></html>"
+        "<table><tr><th>notebook</th><th>time</th></tr>" + "".join(rows) + "</table>"
+        '<p>Words used in the course: <a href="glossary.html">glossary</a>.</p></body></html>'
     )
     (out_dir / "index.html").write_text(index, encoding="utf-8")
+    glossary = notebooks[0].parent / "GLOSSARY.md" if notebooks else None
+    if glossary and glossary.is_file():
+        page, _ = exporter.from_notebook_node(new_notebook(cells=[new_markdown_cell(glossary.read_text(encoding="utf-8"))]))
+        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _navigation(None, None), _link_notebooks(page, names), count=1)
+        (out_dir / "glossary.html").write_text(page, encoding="utf-8")
     return out_dir

@@ -80,3 +80,19 @@ def test_notebook_links_the_notebooks_it_names_and_they_exist(path):
     assert mentioned <= names, f"names notebooks that do not exist: {sorted(mentioned - names)}"
     unlinked = [m for m in re.findall(r"(?<!\[)`(\d\d_[\w-]+\.ipynb)`(?!\])", text) if m != path.name]
     assert not unlinked, f"mentions without a link: {unlinked}"
+
+
+def _glossary_rows() -> list[tuple[str, str]]:
+    text = (NOTEBOOKS[0].parent / "GLOSSARY.md").read_text(encoding="utf-8")
+    return re.findall(r"^\| (.+?) \| .+ \| \[\d\d\]\((\d\d_[\w-]+\.ipynb)\) \|$", text, re.M)
+
+
+def test_glossary_points_each_term_to_a_notebook_that_uses_it():
+    rows = _glossary_rows()
+    assert len(rows) >= 40
+    for term, notebook in rows:
+        path = NOTEBOOKS[0].parent / notebook
+        assert path.is_file(), f"{term}: {notebook} does not exist"
+        text = "\n".join("".join(c["source"]) for c in _cells(path)).lower()
+        words = [re.sub(r"\(.*?\)|`", "", part).strip().split()[0] for part in term.split(" / ")]
+        assert any(word.lower() in text for word in words), f"{term!r} does not appear in {notebook}"

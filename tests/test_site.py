@@ -53,3 +53,13 @@ def test_every_page_loads_and_shows_its_plots(site):
 def test_pages_link_the_notebooks_they_name(site):
     page = (site / "07_fine_tuning_with_trainer.html").read_text(encoding="utf-8")
     assert '<a href="06_datasets.html"><code>06_datasets.ipynb</code></a>' in page
+
+
+def test_glossary_page_links_to_notebook_pages_that_exist(site):
+    with headless_chromium() as browser:
+        browser.get((site / "index.html").as_uri())
+        browser.find_element("link text", "glossary").click()
+        assert browser.execute_script("return document.querySelector('h1').textContent").startswith("Glossary")
+        links = browser.execute_script("return Array.from(document.querySelectorAll('td a')).map(a => a.href)")
+    assert links and all(link.endswith(".html") for link in links)
+    assert {Path(link).name for link in links} <= {f"{path.stem}.html" for path in NOTEBOOKS}

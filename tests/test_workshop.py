@@ -1,5 +1,6 @@
 """Workshop agendas come from the notebooks' content and their measured run times."""
 import json
+import re
 
 import pytest
 
@@ -41,3 +42,18 @@ def test_one_day_agenda_is_the_core_path(measured):
 def test_agenda_without_measured_times_says_how_to_measure(tmp_build):
     with pytest.raises(CourseError, match="pytest notebooks"):
         agenda(2)
+
+
+def test_workshop_kit_has_both_agendas_and_a_note_for_every_notebook():
+    from pathlib import Path
+
+    kit = (Path(__file__).parents[1] / "notebooks" / "README.md").read_text(encoding="utf-8")
+    one_day, two_days = kit.split("### One day", 1)[1].split("### Two days", 1)
+    two_days, notes = two_days.split("## Instructor's notes", 1)
+    for path in course_notebooks():
+        assert f"[{path.stem}]({path.name})" in two_days, f"{path.name} missing from the two-day agenda"
+        assert re.search(rf"^### \[{path.name[:2]} — .+\]\({path.name}\)$", notes, re.M), f"no note for {path.name}"
+    assert "**Day 1**" in one_day and "**Day 2**" not in one_day and "*lunch*" in one_day
+    assert all(f"[{p.stem}]" in one_day for p in course_notebooks() if p.name[:2] in ONE_DAY)
+    for section in ["python -m course_utils doctor", "python -m course_utils prefetch", "## The five failures"]:
+        assert section in kit
