@@ -481,9 +481,256 @@ EXERCISES: dict[str, Exercise] = {
         ),
     ),
     # 09 LoRA
+    "09.lora_parameters": Exercise(
+        question="Parameters of a rank-16 LoRA update of MiniLM's bert.encoder.layer.0.intermediate.dense (384 -> 1536).",
+        grade=_expect_int(30720, "B is out_features x r and A is r x in_features: r * (in_features + out_features)"),
+        solution=(
+            "LoRA learns B (d × r) and A (r × k) instead of the d × k update: r · (d + k) numbers.\n\n"
+            "```python\nlayer = base_classifier.get_submodule('bert.encoder.layer.0.intermediate.dense').base_layer\n"
+            "answer = 16 * (layer.in_features + layer.out_features)  # 16 * (384 + 1536) = 30,720\n```\n\n"
+            "The full matrix has 384 × 1536 = 589,824 weights: the update costs 5% of it."
+        ),
+    ),
+    "09.chat_lora_parameters": Exercise(
+        question="Trainable parameters of LoRA r=8 on q_proj and v_proj of SmolLM2-135M, from its config.",
+        grade=_expect_int(
+            460800, "per layer r*(576+576) for q_proj plus r*(576+192) for v_proj (3 key/value heads of 64), times 30 layers"
+        ),
+        solution=(
+            "SmolLM2-135M: hidden size 576, 9 query heads and 3 key/value heads of 64 dimensions, 30 layers. "
+            "q_proj is 576 → 576, v_proj 576 → 192 (grouped-query attention).\n\n"
+            "```python\nhead_dim = config.hidden_size // config.num_attention_heads\n"
+            "q_out = config.num_attention_heads * head_dim  # 576\n"
+            "v_out = config.num_key_value_heads * head_dim  # 192\n"
+            "answer = config.num_hidden_layers * 8 * ((576 + q_out) + (576 + v_out))  # 30 * (9,216 + 6,144) = 460,800\n```"
+        ),
+    ),
+    "09.target_field": Exercise(
+        question="The LoraConfig field that names the layers that get a LoRA update.",
+        grade=_expect_text("target_modules", "a list of module-name suffixes such as ['q_proj', 'v_proj']"),
+        solution=(
+            "`answer = 'target_modules'`: names (or suffixes, or a regex, or `'all-linear'`) of the modules to "
+            "wrap with LoRA. `modules_to_save` is the other list: modules trained and saved in full, such as a new head."
+        ),
+    ),
+    "09.merged_class": Exercise(
+        question="The class name of what merge_and_unload() returns for SmolLM2.",
+        grade=_expect_text("LlamaForCausalLM", "type(merged).__name__: the plain transformers class, no PEFT wrapper"),
+        solution=(
+            "`answer = type(merged).__name__  # 'LlamaForCausalLM'`: `merge_and_unload` adds each "
+            "(lora_alpha / r) · B·A into its weight, replaces the LoRA layers by plain `nn.Linear` and returns "
+            "the underlying transformers model (SmolLM2 is a Llama architecture)."
+        ),
+    ),
     # 10 quantization
+    "10.int4_7b_gigabytes": Exercise(
+        question="GB (10^9 bytes) taken by the weights of a 7-billion-parameter model in int4, scales not counted.",
+        grade=_expect_number(3.5, "parameters x bits per parameter / 8 bits per byte / 1e9", tolerance=0.01),
+        solution=(
+            "```python\nanswer = 7e9 * 4 / 8 / 1e9  # 3.5\n```\n\n"
+            "3.5 GB, against 14 GB in bfloat16 and 28 GB in float32. With one float32 scale and shift per "
+            "group of 128 weights (quanto's int4) it is 4.5 bits per weight, about 3.9 GB."
+        ),
+    ),
+    "10.int8_scale": Exercise(
+        question="The symmetric int8 absmax scale of the tensor [0.5, -2.54, 1.0, 0.02] (one scale for the tensor).",
+        grade=_expect_number(0.02, "the largest absolute value, divided by 127", tolerance=1e-5),
+        solution=(
+            "```python\ntoy = torch.tensor([0.5, -2.54, 1.0, 0.02])\n"
+            "answer = (toy.abs().max() / 127).item()  # 2.54 / 127 = 0.02\n```\n\n"
+            "The integers are `round(toy / 0.02)` = [25, -127, 50, 1]: the largest value lands on -127, and "
+            "0.02 becomes 1, one step of the scale."
+        ),
+    ),
+    "10.overflow_format": Exercise(
+        question="Which of float16 and bfloat16 turns 70,000 into infinity?",
+        grade=_expect_text(
+            "float16", "convert torch.tensor(70000.0) to each dtype and test torch.isinf", case=False
+        ),
+        solution=(
+            "```python\noverflowing = [d for d in (torch.float16, torch.bfloat16) "
+            "if torch.isinf(torch.tensor(70000.0).to(d))]\n"
+            "answer = str(overflowing[0]).removeprefix('torch.')  # 'float16'\n```\n\n"
+            "float16 has 5 exponent bits: its largest finite value is 65,504 "
+            "(`torch.finfo(torch.float16).max`). bfloat16 has float32's 8 exponent bits, so 70,000 is only "
+            "rounded (to 70,144): range for precision."
+        ),
+    ),
+    "10.int4_group_bytes": Exercise(
+        question="Bytes quanto's int4 uses for one group of 128 weights in a float32 model (packed values, scale, shift).",
+        grade=_expect_int(72, "128 values at 4 bits, plus one float32 scale and one float32 shift"),
+        solution=(
+            "```python\nint4_weight = int4_layer[0].weight\ngroups = int4_weight._scale.numel()\n"
+            "answer = (tensor_bytes(int4_weight._data) + tensor_bytes(int4_weight._scale)\n"
+            "          + tensor_bytes(int4_weight._shift)) // groups  # 64 + 4 + 4 = 72\n```\n\n"
+            "72 bytes for 128 weights = 4.5 bits per weight, 0.14 of their 512 float32 bytes."
+        ),
+    ),
     # 11 RAG
+    "11.top_passage_title": Exercise(
+        question=(
+            "The title of the passage that the MiniLM embeddings (mean pooling, L2-normalised, cosine) rank "
+            "first for the question 'Who wrote the first web browser?'."
+        ),
+        grade=_expect_text(
+            "World Wide Web",
+            "embed the question, take the dot product with every normalised passage embedding and look up "
+            "the title of the largest",
+            case=False,
+        ),
+        solution=(
+            "```python\nscores = doc_embeddings @ embed(['Who wrote the first web browser?'])[0]\n"
+            "answer = titles[int(scores.argmax())]  # 'World Wide Web'\n```\n\n"
+            "`retrieve(question, k=1)` does the same. The passage says Tim Berners-Lee 'wrote the first web "
+            "browser', so it shares both meaning and words with the question; its cosine is far above the "
+            "runner-up's."
+        ),
+    ),
+    "11.cosine_of_unit_vectors": Exercise(
+        question="The cosine similarity of the vectors (3, 4) and (4, 3).",
+        grade=_expect_number(0.96, "divide each vector by its length (5), then take the dot product"),
+        solution=(
+            "Both vectors have length 5, so the unit vectors are (0.6, 0.8) and (0.8, 0.6), and their dot "
+            "product is 0.48 + 0.48 = 0.96.\n\n"
+            "```python\na = F.normalize(torch.tensor([3.0, 4.0]), dim=0)\n"
+            "b = F.normalize(torch.tensor([4.0, 3.0]), dim=0)\nanswer = float(a @ b)  # 0.96\n```\n\n"
+            "That is why the notebook normalises the embeddings once: afterwards cosine similarity is a plain "
+            "dot product, and comparing every question with every passage is one matrix product."
+        ),
+    ),
+    "11.hit_rate_at_2_toy": Exercise(
+        question=(
+            "Hit rate at 2 of a retriever whose rankings (best first) for four questions are [2, 0, 1], "
+            "[1, 2, 0], [0, 1, 2] and [2, 1, 0], when the source passages are 0, 2, 1 and 0."
+        ),
+        grade=_expect_number(
+            0.75, "a question is a hit when its source passage is among the first 2 of its ranking; take the share"
+        ),
+        solution=(
+            "Top 2 of each ranking: {2, 0} holds 0 (hit), {1, 2} holds 2 (hit), {0, 1} holds 1 (hit), "
+            "{2, 1} lacks 0 (miss): 3 hits of 4.\n\n"
+            "```python\nanswer = float((toy_rankings[:, :2] == toy_gold[:, None]).any(axis=1).mean())  # 0.75\n```\n\n"
+            "The hit rate at 1 of the same rankings is 0: no source passage is ranked first. Hit rate at k "
+            "can only grow with k."
+        ),
+    ),
     # 12 troubleshooting
+    "12.evaluation_strategy_new_name": Exercise(
+        question="The transformers 5 name of the TrainingArguments argument evaluation_strategy.",
+        grade=_expect_text("eval_strategy", "look for a field of TrainingArguments that ends in _strategy and starts with eval"),
+        solution=(
+            "```python\nfields = [f.name for f in dataclasses.fields(TrainingArguments)]\n"
+            "answer = next(n for n in fields if n.endswith('_strategy') and n.startswith('eval'))  # 'eval_strategy'\n```\n\n"
+            "The values are the same (`'no'`, `'steps'`, `'epoch'`). `TrainingArguments(evaluation_strategy=...)` "
+            "fails with `TypeError: ... unexpected keyword argument 'evaluation_strategy'`."
+        ),
+    ),
+    "12.window_count": Exercise(
+        question=(
+            "Windows for a 1,200-token text with truncation=True, max_length=512, stride=128, "
+            "return_overflowing_tokens=True (MiniLM: 2 special tokens per window)."
+        ),
+        grade=_expect_int(3, "each window holds 510 text tokens and starts 510 - 128 = 382 tokens after the previous one"),
+        solution=(
+            "Each window holds 512 - 2 = 510 text tokens; consecutive windows share 128, so each starts "
+            "382 tokens after the last: windows start at 0, 382 and 764, and the third one (764 to 1,200) "
+            "reaches the end. In general 1 + ceil((n - 510) / 382) = 1 + ceil(690 / 382) = 3.\n\n"
+            "```python\nwindows = tokenizer(long_text, truncation=True, max_length=512, stride=128, "
+            "return_overflowing_tokens=True)\nanswer = len(windows['input_ids'])  # 3\n```"
+        ),
+    ),
+    "12.effective_batch": Exercise(
+        question="Examples per optimizer step with per_device_train_batch_size=4, gradient_accumulation_steps=8, one device.",
+        grade=_expect_int(32, "per-device batch x accumulation steps x number of devices"),
+        solution=(
+            "```python\nanswer = args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size  # 32\n```\n\n"
+            "Each optimizer step adds up the gradients of 8 micro-batches of 4. On 4 GPUs it would be 128: "
+            "the accumulation count stays, the devices multiply."
+        ),
+    ),
+    # 14 serving
+    "14.onnx_inputs": Exercise(
+        question="The names of the inputs of the exported ONNX classifier, as a set (ask the InferenceSession).",
+        grade=_expect_set(
+            {"input_ids", "attention_mask"},
+            "session.get_inputs() lists them; we exported with input_ids and attention_mask only",
+        ),
+        solution=(
+            "```python\nanswer = {model_input.name for model_input in session.get_inputs()}  # {'input_ids', 'attention_mask'}\n```\n\n"
+            "The export passed only these two keyword arguments, so `token_type_ids` is not an input: BERT then "
+            "uses its default, all zeros, which is what the tokenizer gives for a single text. Feeding "
+            "`session.run` a dict with an extra `token_type_ids` entry fails with an *invalid input name* error."
+        ),
+    ),
+    "14.validation_error_type": Exercise(
+        question="The pydantic error type that serving.ClassifyRequest gives a text of 1,001 characters.",
+        grade=_expect_text("string_too_long", "catch pydantic.ValidationError and read error.errors()[0]['type']"),
+        solution=(
+            "```python\ntry:\n    serving.ClassifyRequest.model_validate({'text': 'x' * 1001})\n"
+            "except pydantic.ValidationError as error:\n    answer = error.errors()[0]['type']  # 'string_too_long'\n```\n\n"
+            "`StringConstraints(max_length=MAX_TEXT_CHARS)` is checked by pydantic before the endpoint runs; "
+            "FastAPI turns the error into a 422 whose `msg` says 'String should have at most 1000 characters'."
+        ),
+    ),
+    "14.forward_passes": Exercise(
+        question="The fewest forward passes a micro-batcher with batch_size=16 needs for 200 requests that arrive together.",
+        grade=_expect_int(13, "each pass takes at most 16 requests; the last pass takes what is left"),
+        solution=(
+            "```python\nanswer = math.ceil(200 / 16)  # 13\n```\n\n"
+            "Twelve full batches answer 192 requests and a thirteenth answers the last 8. `200 // 16 = 12` "
+            "forgets them: round up, not down. Without batching it would be 200 passes."
+        ),
+    ),
+    "14.p95_latency": Exercise(
+        question="The p95 (numpy.percentile, default linear interpolation) of the 20 latencies in the notebook, in ms.",
+        grade=_expect_number(102.75, "np.percentile(latencies_ms, 95); it lies between the two largest values", tolerance=0.01),
+        solution=(
+            "```python\nanswer = float(np.percentile(latencies_ms, 95))  # 102.75\n```\n\n"
+            "Sorted, the 95th percentile sits at position 0.95 x 19 = 18.05, between the 19th value (95 ms) and "
+            "the 20th (250 ms): 95 + 0.05 x 155 = 102.75 ms. The median is 13.5 ms: two slow requests of twenty "
+            "barely move the p50 but dominate the p95, which is why services promise a p95 or p99."
+        ),
+    ),
+    # 13 prompting and evaluation
+    "13.parsed_label": Exercise(
+        question="The label the notebook's parsing rule gives to the answer 'Neutral, though a bit negative'.",
+        grade=_expect_text(
+            "neutral", "the rule lower-cases the answer and takes the FIRST label word that occurs in it", case=False
+        ),
+        solution=(
+            "The rule lower-cases the text and searches for the first whole word among negative, neutral and "
+            "positive; 'neutral' comes before 'negative':\n\n"
+            "```python\nanswer = label_names[parse_label('Neutral, though a bit negative')]  # 'neutral'\n```\n\n"
+            "Any rule is a choice (first word, last word, only exact answers); what matters is that it is fixed "
+            "before the evaluation and that answers it cannot parse are counted as wrong."
+        ),
+    ),
+    "13.few_shot_turns": Exercise(
+        question=(
+            "The number of <|im_start|> markers in SmolLM2's few-shot prompt with a system message, three "
+            "examples and the question, rendered with add_generation_prompt=True."
+        ),
+        grade=_expect_int(
+            9, "count the system turn, a user and an assistant turn per example, the question, and the opened answer"
+        ),
+        solution=(
+            "1 system turn + 3 × (user + assistant) + 1 user turn with the question + 1 assistant turn opened by "
+            "`add_generation_prompt=True` = 9.\n\n"
+            "```python\ntext = tokenizer.apply_chat_template(few_shot_messages('I love it', shots[:3]), tokenize=False,\n"
+            "                                     add_generation_prompt=True)\nanswer = text.count('<|im_start|>')  # 9\n```\n\n"
+            "Every example is paid for in every prompt: that is why the few-shot prompt is slower per tweet."
+        ),
+    ),
+    "13.wilson_lower": Exercise(
+        question="The lower end of the 95% Wilson interval for 30 correct answers out of 60.",
+        grade=_expect_number(0.377, "use wilson_interval(30, 60) and take its first value", tolerance=0.002),
+        solution=(
+            "```python\nlower, upper = wilson_interval(30, 60)  # about 0.377 and 0.623\nanswer = lower\n```\n\n"
+            "An accuracy of 0.5 on 60 examples is compatible with anything from about 38% to 62%: a 5-point "
+            "difference between two prompts on such a set means nothing. The interval shrinks roughly as "
+            "1 / sqrt(n): four times the examples halve it."
+        ),
+    ),
 }
 
 
