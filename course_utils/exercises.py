@@ -740,11 +740,16 @@ def _exercise(name: str) -> Exercise:
     return EXERCISES[name]
 
 
-def _save_progress(name: str, passed: bool) -> None:
+def load_progress() -> dict[str, bool]:
+    """Exercise name -> passed, as ``check()`` stored it in ``progress.json`` of the course cache."""
     path = cache_dir() / "progress.json"
-    progress = json.loads(path.read_text()) if path.is_file() else {}
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _save_progress(name: str, passed: bool) -> None:
+    progress = load_progress()
     progress[name] = progress.get(name, False) or passed
-    path.write_text(json.dumps(progress, indent=2, sort_keys=True))
+    (cache_dir() / "progress.json").write_text(json.dumps(progress, indent=2, sort_keys=True))
 
 
 def check(name: str, answer: Any) -> None:

@@ -1,15 +1,11 @@
 """A learner's progress: which exercises ``check()`` has seen passed, per notebook, kept on this machine."""
-import json
-
-from .exercises import EXERCISES
-from .paths import cache_dir, course_notebooks
+from .exercises import EXERCISES, load_progress
+from .paths import course_notebooks
 
 
 def passed_exercises() -> set[str]:
     """Names of the exercises this learner has passed (``progress.json`` in the course cache)."""
-    path = cache_dir() / "progress.json"
-    progress = json.loads(path.read_text()) if path.is_file() else {}
-    return {name for name, passed in progress.items() if passed}
+    return {name for name, passed in load_progress().items() if passed}
 
 
 def progress_rows() -> list[tuple[str, int, int, list[str]]]:
