@@ -1,4 +1,4 @@
-"""``python -m course_utils doctor | prefetch | run-all | progress | agenda | build-site | colab-links``."""
+"""``python -m course_utils doctor | prefetch | run-all | progress | agenda | build-site | colab-links | project-score``."""
 import argparse
 import json
 import sys
@@ -96,6 +96,15 @@ def colab_links(_: argparse.Namespace) -> None:
     print(f"{len(changed)} notebook(s) updated for {repository_url()}: {', '.join(changed) or 'none needed'}")
 
 
+def project_score(args: argparse.Namespace) -> int:
+    """Score a project's predictions file (JSON Lines) against its success criterion; exit 1 if not met."""
+    from .projects import score_predictions
+
+    score = score_predictions(args.project, args.predictions)
+    print(score)
+    return 0 if score.passed else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; prints a one-line error instead of a traceback for course errors."""
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
@@ -113,13 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     planner.add_argument("--days", type=int, choices=[1, 2], default=2, help="1: the core path; 2: every notebook")
     planner.set_defaults(run=agenda_command)
     commands.add_parser("colab-links", help=colab_links.__doc__).set_defaults(run=colab_links)
+    scorer = commands.add_parser("project-score", help=project_score.__doc__)
+    scorer.add_argument("project", help="the project's name, as in projects/README.md (e.g. sentiment-analyser)")
+    scorer.add_argument("predictions", type=Path, help="JSON Lines file: {\"id\": ..., \"prediction\": ...} per line")
+    scorer.set_defaults(run=project_score)
     args = parser.parse_args(argv)
     try:
-        args.run(args)
+        return args.run(args) or 0
     except CourseError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":

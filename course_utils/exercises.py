@@ -69,6 +69,17 @@ def _expect_number(expected: float, hint: str, *, tolerance: float = 0.005) -> C
     return grade
 
 
+def _expect_json_object(expected: dict[str, Any], hint: str) -> Callable[[Any], str]:
+    """A grader for a dict that must equal ``expected`` once written as JSON; ``hint`` is shown when wrong."""
+
+    def grade(answer: Any) -> str:
+        if not isinstance(answer, dict):
+            return f"expected a dict, got {type(answer).__name__}"
+        return "" if json.loads(json.dumps(answer)) == expected else f"{answer!r} is not it. Hint: {hint}"
+
+    return grade
+
+
 EXERCISES: dict[str, Exercise] = {
     "00.cache_folder": Exercise(
         question="Name of the cache folder that holds the Hub repo sentence-transformers/all-MiniLM-L6-v2.",
@@ -729,6 +740,40 @@ EXERCISES: dict[str, Exercise] = {
             "An accuracy of 0.5 on 60 examples is compatible with anything from about 38% to 62%: a 5-point "
             "difference between two prompts on such a set means nothing. The interval shrinks roughly as "
             "1 / sqrt(n): four times the examples halve it."
+        ),
+    ),
+    # capstone (projects/capstone_sentiment_analyser.ipynb)
+    "capstone.jsonl_line": Exercise(
+        question="The predictions-file line, as a dict, saying that test tweet number 7 is positive.",
+        grade=_expect_json_object(
+            {"id": 7, "prediction": "positive"}, "two keys: 'id' (the row of the test split, a number) and 'prediction'"
+        ),
+        solution=(
+            "```python\nanswer = {'id': 7, 'prediction': 'positive'}\n"
+            "file.write(json.dumps(answer) + '\\n')  # one line of the JSON Lines file\n```\n\n"
+            "The id is the tweet's row in the course's test split, the prediction the label's name. The scorer "
+            "looks the reference up by id, so the order of the lines does not matter, but every test tweet must "
+            "have exactly one line."
+        ),
+    ),
+    "capstone.macro_f1": Exercise(
+        question="The macro-F1 of a model with F1 0.80 on negative, 0.70 on neutral and 0.30 on positive.",
+        grade=_expect_number(0.6, "macro means the plain mean over the classes, whatever their size", tolerance=0.001),
+        solution=(
+            "```python\nanswer = np.mean([0.80, 0.70, 0.30])  # 0.6\n```\n\n"
+            "Every class counts the same, so the weak `positive` class pulls the score down to 0.60: below this "
+            "project's criterion of 0.70. A mean weighted by class size (the 'weighted' average) would hide the weak "
+            "class behind the large ones: about 0.67 with this corpus's class shares (42%, 40%, 18%)."
+        ),
+    ),
+    "capstone.exit_code": Exercise(
+        question="The exit code of `python -m course_utils project-score` when the criterion is not met.",
+        grade=_expect_int(1, "0 means success to a shell or a CI job; anything else is a failure"),
+        solution=(
+            "```python\nanswer = 1\n```\n\n"
+            "The command prints the score and exits with 0 when the criterion is met and 1 when it is not (or when "
+            "the file is incomplete), so `python -m course_utils project-score sentiment-analyser predictions.jsonl "
+            "&& echo shipped` or a CI step can gate on it."
         ),
     ),
 }

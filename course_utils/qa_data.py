@@ -70,7 +70,7 @@ def answer_question(
     return {"answer": context[start:end], "score": float(scores[start_token, end_token]), "start": start, "end": end}
 
 
-def _normalize(text: str) -> list[str]:
+def normalize_answer(text: str) -> list[str]:
     """SQuAD normalisation: lower case, no punctuation, no articles; the remaining words."""
     text = "".join(char for char in text.lower() if char not in string.punctuation)
     return re.sub(r"\b(a|an|the)\b", " ", text).split()
@@ -80,7 +80,7 @@ def squad_scores(predictions: list[str], references: list[str]) -> dict[str, flo
     """SQuAD-style ``exact_match`` and token ``f1`` (both 0-1) of predicted against reference answers."""
     exact, f1 = 0.0, 0.0
     for prediction, reference in zip(predictions, references, strict=True):
-        predicted, expected = _normalize(prediction), _normalize(reference)
+        predicted, expected = normalize_answer(prediction), normalize_answer(reference)
         exact += predicted == expected
         common = sum((Counter(predicted) & Counter(expected)).values())
         if common:

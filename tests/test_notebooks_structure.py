@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CAPSTONES = sorted((Path(__file__).parents[1] / "projects").glob("capstone_*.ipynb"))
 
 
 def _cells(path: Path) -> list[dict]:
@@ -21,9 +22,10 @@ def _markdown(path: Path) -> str:
 
 def test_there_are_notebooks():
     assert NOTEBOOKS, "no notebooks found"
+    assert CAPSTONES, "no capstone notebook in projects/"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)
 def test_notebook_opens_with_objectives_time_and_badge(path):
     opening = "".join(_cells(path)[0]["source"])
     assert "What you will learn" in opening
@@ -32,7 +34,7 @@ def test_notebook_opens_with_objectives_time_and_badge(path):
     assert "colab.research.google.com/github/" in opening and path.name in opening
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)
 def test_notebook_has_setup_parameters_exercises_and_recap(path):
     cells = _cells(path)
     assert "google.colab" in "".join(cells[1]["source"]), "the second cell must be the Colab set-up"
@@ -42,7 +44,7 @@ def test_notebook_has_setup_parameters_exercises_and_recap(path):
     assert "## Recap" in _markdown(path)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)
 def test_notebook_is_committed_with_outputs_of_one_clean_run(path):
     code_cells = [c for c in _cells(path) if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     counts = [c["execution_count"] for c in code_cells]
@@ -62,7 +64,7 @@ def test_readme_learning_path_lists_the_notebook_with_its_cpu_minutes(path):
     assert rows[0].split("|")[3].strip() == stated, "README and the notebook give different CPU minutes"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)
 def test_notebook_ends_with_check_your_understanding_then_recap(path):
     headings = re.findall(r"^## (.+)$", _markdown(path), re.M)
     assert headings[-2:] == ["Check your understanding", "Recap"]
@@ -72,7 +74,7 @@ def test_notebook_ends_with_check_your_understanding_then_recap(path):
     assert len(re.findall(r"^check\(", later, re.M)) >= 3, "the section needs its own checked exercises"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)
 def test_notebook_links_the_notebooks_it_names_and_they_exist(path):
     names = {p.name for p in NOTEBOOKS}
     text = _markdown(path)
