@@ -7,7 +7,8 @@ from pathlib import Path
 
 import gradio as gr
 
-MAX_TEXT_CHARS = 1000  # the same limit as the FastAPI service
+from .serving import MAX_TEXT_CHARS  # the same limit as the FastAPI service
+
 EXAMPLES = [
     "Thanks for the upgrade, best flight I have had in years!",
     "My bag is lost. Again.",
