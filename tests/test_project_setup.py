@@ -50,3 +50,21 @@ def test_shipped_data_files_are_all_in_the_manifest():
     assert shipped == set(manifest[1::2])
     readme = (ROOT / "data" / "README.md").read_text()
     assert all(name in readme for name in shipped), "data/README.md must give each file's source"
+
+
+def test_constraints_pin_every_dependency_within_pyproject_ranges():
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version
+    project = _pyproject()["project"]
+    specs = project["dependencies"] + sum(project["optional-dependencies"].values(), [])
+    for spec in map(Requirement, specs):
+        name = canonicalize_name(spec.name)
+        assert name in pins, f"constraints.txt does not pin {spec.name}"
+        assert spec.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} is outside {spec}"
+    assert "-c constraints.txt" in (ROOT / ".ci" / "run").read_text()
