@@ -1,11 +1,53 @@
-"""Pytest hooks for the whole checkout: nbval's run time per notebook goes to ``build/timings.json``.
+"""Pytest hooks for the whole checkout.
 
-The workshop agendas (``python -m course_utils agenda``) are built from these measured times.
+- nbval runs every notebook **with the exercise solutions put in** (``course_utils.solved``): one
+  execution proves the teaching cells (the checked ones must still match the committed outputs)
+  and every solution (a ``check()`` that does not pass stops the notebook).
+- nbval's run time per notebook goes to ``build/timings.json``; the workshop agendas
+  (``python -m course_utils agenda``) are built from these measured times.
 """
 import json
+import os
 from collections import defaultdict
 
+import nbformat
+import pytest
+from nbval.plugin import IPyNbFile
+
+from course_utils.exercises import MUST_PASS_VARIABLE
+from course_utils.solved import with_solutions
+
 _seconds: dict[str, float] = defaultdict(float)
+
+
+class SolvedNotebook(IPyNbFile):
+    """nbval's notebook, read with every exercise cell replaced by its solution."""
+
+    def collect(self):
+        read = nbformat.read
+        nbformat.read = lambda path, as_version: with_solutions(read(path, as_version=as_version))
+        try:
+            yield from super().collect()
+        finally:
+            nbformat.read = read
+
+    def setup(self):
+        """Start the kernel with ``check()`` told that every answer must pass."""
+        os.environ[MUST_PASS_VARIABLE] = "1"
+        try:
+            super().setup()
+        finally:
+            del os.environ[MUST_PASS_VARIABLE]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collect_file(file_path, parent):
+    """Swap nbval's collector for :class:`SolvedNotebook`."""
+    outcome = yield
+    collected = outcome.get_result()
+    if any(type(item) is IPyNbFile for item in collected):
+        outcome.force_result([SolvedNotebook.from_parent(parent, path=file_path) if type(item) is IPyNbFile
+                              else item for item in collected])
 
 
 def pytest_runtest_logreport(report) -> None:

@@ -1,4 +1,4 @@
-"""``python -m course_utils doctor | prefetch | run-all | progress | agenda | build-site | colab-links | project-score``."""
+"""``python -m course_utils doctor | prefetch | run-all | progress | answers | solve | agenda | build-site | colab-links | project-score``."""
 import argparse
 import json
 import sys
@@ -72,6 +72,24 @@ def progress(_: argparse.Namespace) -> None:
     print(progress_table())
 
 
+def answers(args: argparse.Namespace) -> None:
+    """Write the answer key: every exercise's worked solution and every questionnaire's answers (Markdown)."""
+    from .exercises import answer_key
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(answer_key(), encoding="utf-8")
+    print(f"answer key written to {args.out}")
+
+
+def solve(args: argparse.Namespace) -> None:
+    """Write a copy of a notebook with every exercise cell replaced by its worked solution."""
+    from .paths import build_dir
+    from .solved import write_solved
+
+    target = build_dir() / f"{args.notebook.stem}_solved.ipynb"
+    print(f"solved copy written to {write_solved(args.notebook, target)}: run it beside the original notebook")
+
+
 def build_site_command(args: argparse.Namespace) -> None:
     """Render every notebook, with its outputs, to static HTML plus a contents page (build/site)."""
     from .site import build_site
@@ -115,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     runner.add_argument("--only", nargs="+", metavar="PREFIX", help="notebook name prefixes, e.g. 00 01")
     runner.set_defaults(run=run_all)
     commands.add_parser("progress", help=progress.__doc__).set_defaults(run=progress)
+    key = commands.add_parser("answers", help=answers.__doc__)
+    key.add_argument("--out", type=Path, default=Path("build") / "ANSWERS.md", help="default: build/ANSWERS.md")
+    key.set_defaults(run=answers)
+    solver = commands.add_parser("solve", help=solve.__doc__)
+    solver.add_argument("notebook", type=Path, help="e.g. notebooks/07_fine_tuning_with_trainer.ipynb")
+    solver.set_defaults(run=solve)
     site = commands.add_parser("build-site", help=build_site_command.__doc__)
     site.add_argument("--out", type=Path, help="output folder (default: build/site)")
     site.set_defaults(run=build_site_command)

@@ -1,5 +1,5 @@
 """A learner's progress: which exercises ``check()`` has seen passed, per notebook, kept on this machine."""
-from .exercises import EXERCISES, load_progress
+from .exercises import all_exercises, load_progress
 from .paths import course_notebooks
 
 
@@ -11,9 +11,10 @@ def passed_exercises() -> set[str]:
 def progress_rows() -> list[tuple[str, int, int, list[str]]]:
     """Per notebook prefix (``"07"``): exercises passed, exercises in all, and the names still to do."""
     passed = passed_exercises()
+    exercises = all_exercises()
     rows = []
-    for prefix in sorted({name.split(".")[0] for name in EXERCISES}):
-        names = [name for name in EXERCISES if name.startswith(prefix + ".")]
+    for prefix in sorted({name.split(".")[0] for name in exercises}):
+        names = [name for name in exercises if name.startswith(prefix + ".")]
         todo = [name for name in names if name not in passed]
         rows.append((prefix, len(names) - len(todo), len(names), todo))
     return rows
@@ -29,5 +30,5 @@ def progress_table() -> str:
         left = ", ".join(name.split(".", 1)[1] for name in todo) or "all done"
         lines.append(f"{titles.get(prefix, prefix):<40} {done:>3}/{total:<3}  {bar}  {left}")
     done = sum(row[1] for row in rows)
-    lines += ["-" * 80, f"{'all notebooks':<40} {done:>3}/{len(EXERCISES):<3}"]
+    lines += ["-" * 80, f"{'all notebooks':<40} {done:>3}/{len(all_exercises()):<3}"]
     return "\n".join(lines)

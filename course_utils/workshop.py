@@ -1,7 +1,7 @@
 """Workshop agendas built from what each notebook holds and how long it measurably takes to run.
 
 A notebook's slot = reading its text aloud and discussing it (200 words a minute) + walking through
-its code (20 lines a minute) + 4 minutes per exercise + its measured run time (``build/timings.json``,
+its code (20 lines a minute) + 2, 4 or 10 minutes per exercise (recall, compute, build) + its measured run time (``build/timings.json``,
 written by every ``pytest`` run of the notebooks and by ``run-all``).
 """
 import json
@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 from .errors import CourseError
+from .exercises import MINUTES_BY_KIND, exercise
 from .paths import build_dir, course_notebooks
 
 WORDS_PER_MINUTE = 200
 CODE_LINES_PER_MINUTE = 20
-MINUTES_PER_EXERCISE = 4
 # The one-day path: pipelines -> tokenizers -> the model -> generation -> Trainer -> LoRA. 00 is pre-work.
 ONE_DAY = ["01", "03", "04", "05", "07", "09"]
 DAY_START, LUNCH_AFTER, DAY_END = 9 * 60, 12 * 60 + 15, 17 * 60 + 30
@@ -37,7 +37,8 @@ def slot_minutes(path: Path, run_seconds: float) -> dict[str, int]:
     parts = {
         "reading": math.ceil(words / WORDS_PER_MINUTE),
         "code": math.ceil(len(code.splitlines()) / CODE_LINES_PER_MINUTE),
-        "exercises": MINUTES_PER_EXERCISE * len(re.findall(r"^check\(", code, re.M)),
+        "exercises": sum(MINUTES_BY_KIND[exercise(name).kind]
+                         for name in re.findall(r'^check\("([^"]+)"', code, re.M)),
         "running": math.ceil(run_seconds / 60),
     }
     return {**parts, "total": sum(parts.values())}

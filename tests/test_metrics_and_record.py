@@ -1,4 +1,4 @@
-"""Offline metric modules, measured claims and exercise checks."""
+"""Offline metric modules and measured claims (the exercises are tested in test_exercises.py)."""
 import json
 import math
 
@@ -7,16 +7,13 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from course_utils import (
-    check,
     classification_metrics,
     load_metric,
     record,
     recorded,
     saved_tweet_classifier,
-    show_solution,
 )
 from course_utils.errors import UnknownNameError
-from course_utils.exercises import EXERCISES
 
 PREDICTIONS = [0, 1, 2, 2, 1, 0, 0, 2]
 REFERENCES = [0, 1, 1, 2, 1, 2, 0, 2]
@@ -70,32 +67,3 @@ def test_saved_tweet_classifier_is_found_only_once_notebook_07_saved_it(tmp_buil
 def test_record_refuses_nan(tmp_build):
     with pytest.raises(ValueError, match="finite"):
         record("99.broken", math.nan)
-
-
-def test_check_grades_and_remembers_a_pass(tmp_progress, capsys):
-    check("00.safe_format", "pickle")
-    assert "❌" in capsys.readouterr().out
-    check("00.safe_format", "safetensors")
-    assert "✅" in capsys.readouterr().out
-    check("00.safe_format", "pickle")  # a later wrong try does not undo the pass
-    progress = json.loads((tmp_progress / "progress.json").read_text())
-    assert progress["00.safe_format"] is True
-
-
-def test_check_explains_a_wrong_type(tmp_progress, capsys):
-    check("00.offline_variable", 1)
-    assert "expected a string, got int" in capsys.readouterr().out
-
-
-def test_unknown_exercise_lists_valid_names():
-    with pytest.raises(UnknownNameError, match="00.safe_format"):
-        check("00.nope", "x")
-
-
-@pytest.mark.parametrize("name", sorted(EXERCISES))
-def test_every_exercise_has_a_solution_shown_on_request(name, monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", shown.append)
-    show_solution(name)
-    assert EXERCISES[name].solution.strip() and EXERCISES[name].question.strip()
-    assert EXERCISES[name].solution in shown[0].data and name in shown[0].data

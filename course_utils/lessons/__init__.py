@@ -1,0 +1,1 @@
+"""One module per notebook: its exercises (``EXERCISES``) and questionnaire answers (``QUESTIONS``)."""
