@@ -7,10 +7,11 @@ the bookkeeping (measurements, exercise checks) out of the lessons.
 from .data import course_datasets, load_course_dataset
 from .environment import environment_report
 from .errors import show_course_errors_briefly
-from .exercises import check, show_solution
+from .exercises import check, show_answers, show_solution
 from .hub import is_online
 from .metrics import classification_metrics, load_metric
 from .models import course_model_path, course_roles, load_course_model, saved_tweet_classifier
+from .paths import readable_paths
 from .record import record, recorded
 
 show_course_errors_briefly()
@@ -26,8 +27,10 @@ __all__ = [
     "load_course_dataset",
     "load_course_model",
     "load_metric",
+    "readable_paths",
     "record",
     "recorded",
     "saved_tweet_classifier",
+    "show_answers",
     "show_solution",
 ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .hub import hub_status
 from .models import catalogue, offline_model_dir
-from .paths import cache_dir
+from .paths import cache_dir, readable_paths
 
 LIBRARIES = (
     "torch",
@@ -68,13 +68,13 @@ def environment_report() -> str:
 
     online, reason = hub_status()
     lines = [
-        f"python           {platform.python_version()} ({sys.executable})",
+        f"python           {platform.python_version()} ({readable_paths(sys.executable)})",
         *(f"{name:<16} {_version(name)}" for name in LIBRARIES),
         f"device           {device_name()}",
         f"running on       {'Google Colab' if running_on_colab() else 'a local machine'}",
         f"Hub              {'online' if online else 'offline'} ({reason})",
-        f"Hub cache        {constants.HF_HUB_CACHE}",
-        f"course cache     {cache_dir()}",
+        f"Hub cache        {readable_paths(constants.HF_HUB_CACHE)}",
+        f"course cache     {readable_paths(cache_dir())}",
         "",
         f"{'role':<18} {'served by':<48} state",
     ]

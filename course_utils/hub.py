@@ -23,9 +23,8 @@ def hub_status() -> tuple[bool, str]:
     try:
         with urllib.request.urlopen(url, timeout=PROBE_TIMEOUT_S) as response:
             return response.status == 200, f"{endpoint} answered {response.status}"
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return False, f"{endpoint} unreachable ({reason})"
+    except (urllib.error.URLError, OSError, ValueError):
+        return False, f"{endpoint} unreachable"
 
 
 def is_online() -> bool:

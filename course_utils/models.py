@@ -43,13 +43,22 @@ class Resolution:
     auto_class: str
 
     def describe(self) -> str:
-        """One line for a learner: which model served and why."""
+        """One line for a learner: which model served (the reason is announced once, by :func:`announce`)."""
         if self.online:
-            return f"[course] {self.role}: {self.hub_id} from the Hub ({self.reason})"
-        return (
-            f"[course] {self.role}: offline {self.kind} {self.provider!r} ({self.reason}); "
-            f"online you would get {self.hub_id}"
-        )
+            return f"[course] {self.role}: {self.hub_id} from the Hub"
+        return f"[course] {self.role}: offline {self.kind} {self.provider!r}; online you would get {self.hub_id}"
+
+
+_announced_reasons: set[str] = set()
+
+
+def announce(resolution: Resolution) -> None:
+    """Print which model serves a role; why the course is online or offline only the first time."""
+    if resolution.reason not in _announced_reasons:
+        _announced_reasons.add(resolution.reason)
+        where = "online" if resolution.online else "offline: local models serve the course roles"
+        print(f"[course] {where} ({resolution.reason})")
+    print(resolution.describe())
 
 
 def _role_entry(role: str) -> dict[str, Any]:
@@ -88,7 +97,7 @@ def course_model_path(role: str) -> str:
     Pass the result to ``pipeline(task, model=...)`` or ``AutoModel….from_pretrained(...)``.
     """
     resolution = resolve_role(role)
-    print(resolution.describe())
+    announce(resolution)
     return resolution.path
 
 
@@ -101,7 +110,7 @@ def load_course_model(role: str, **from_pretrained_kwargs: Any) -> tuple[Any, An
     import transformers
 
     resolution = resolve_role(role)
-    print(resolution.describe())
+    announce(resolution)
     model = getattr(transformers, resolution.auto_class).from_pretrained(
         resolution.path, **from_pretrained_kwargs
     )

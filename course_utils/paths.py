@@ -37,3 +37,12 @@ def build_dir() -> Path:
     path = Path(os.environ.get("COURSE_BUILD_DIR", project_root() / "build"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def readable_paths(text: str | os.PathLike) -> str:
+    """``text`` (a path or a message holding paths) as a learner should read it: the course checkout
+    shown as ``.`` and the home folder as ``~``, so that no output shows the machine that ran it."""
+    text = str(text)
+    for folder, shown in ((project_root(), "."), (Path.home(), "~")):
+        text = text.replace(str(folder) + os.sep, shown + os.sep)
+    return text

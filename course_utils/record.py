@@ -6,10 +6,18 @@ from datetime import datetime, timezone
 from .paths import build_dir
 
 
+class Recorded(float):
+    """A recorded number: a float that a notebook cell does not echo again as a raw trailing value."""
+
+    def _ipython_display_(self) -> None:
+        """``record`` already printed the value, rounded and with its unit."""
+
+
 def record(name: str, value: float, unit: str = "") -> float:
     """Show ``name = value`` and store it in ``build/metrics.json`` (by convention ``"07.test_macro_f1"``).
 
-    Returns ``value`` so a cell can record and use a number in one line. Only finite numbers are
+    Returns ``value`` (a :class:`Recorded` float, which a cell ending in ``record(...)`` does not echo
+    a second time) so a cell can record and use a number in one line. Only finite numbers are
     accepted: a measurement that came out NaN is a bug to fix, not a result.
     """
     value = float(value)
@@ -24,7 +32,7 @@ def record(name: str, value: float, unit: str = "") -> float:
     }
     path.write_text(json.dumps(metrics, indent=2, sort_keys=True))
     print(f"recorded {name} = {value:.4g}{' ' + unit if unit else ''}")
-    return value
+    return Recorded(value)
 
 
 def recorded(name: str) -> float | None:

@@ -1,7 +1,8 @@
 """Workshop agendas built from what each notebook holds and how long it measurably takes to run.
 
 A notebook's slot = reading its text aloud and discussing it (200 words a minute) + walking through
-its code (20 lines a minute) + 2, 4 or 10 minutes per exercise (recall, compute, build) + its measured run time (``build/timings.json``,
+its code (20 lines a minute) + 2, 4 or 10 minutes per exercise (recall, compute, build) done in class
+(two of each kind but one write-code exercise; the rest are homework) + its measured run time (``build/timings.json``,
 written by every ``pytest`` run of the notebooks and by ``run-all``).
 """
 import json
@@ -37,11 +38,19 @@ def slot_minutes(path: Path, run_seconds: float) -> dict[str, int]:
     parts = {
         "reading": math.ceil(words / WORDS_PER_MINUTE),
         "code": math.ceil(len(code.splitlines()) / CODE_LINES_PER_MINUTE),
-        "exercises": sum(MINUTES_BY_KIND[exercise(name).kind]
-                         for name in re.findall(r'^check\("([^"]+)"', code, re.M)),
+        "exercises": _exercise_minutes([exercise(name).kind for name in re.findall(r'^check\("([^"]+)"', code, re.M)]),
         "running": math.ceil(run_seconds / 60),
     }
     return {**parts, "total": sum(parts.values())}
+
+
+# Exercises done in class, per notebook and kind; the rest are homework.
+IN_CLASS = {"recall": 2, "compute": 2, "build": 1}
+
+
+def _exercise_minutes(kinds: list[str]) -> int:
+    """Class time for a notebook's exercises: the first IN_CLASS of each kind (the rest are homework)."""
+    return sum(MINUTES_BY_KIND[kind] * min(count, kinds.count(kind)) for kind, count in IN_CLASS.items())
 
 
 def _clock(minutes: int) -> str:
