@@ -34,19 +34,38 @@ def colab_badge(notebook: str) -> str:
     return f"[![Open In Colab]({BADGE_IMAGE})]({target})"
 
 
-def colab_setup_cell() -> str:
-    """The source of every notebook's second cell: on Colab, install the course and what Colab lacks.
+# What a notebook needs on Colab besides the course package: extras of pyproject.toml, Debian packages.
+COLAB_EXTRAS = {"03": "chinese", "12": "chinese"}
+COLAB_APT = {"02": "espeak-ng pocketsphinx-testdata", "04": "pocketsphinx-testdata"}
 
-    It installs the course package only, so every version bound comes from ``pyproject.toml``; Colab's
-    preinstalled torch satisfies the ``torch`` bound and stays. Locally ``pip install -e .`` did it all.
+
+def _extra_requirements(extra: str) -> list[str]:
+    pyproject = tomllib.loads((project_root() / "pyproject.toml").read_text())
+    return pyproject["project"]["optional-dependencies"][extra]
+
+
+def colab_setup_cell(notebook: str) -> str:
+    """The source of a notebook's second cell: on Colab, install the course and what this notebook needs.
+
+    ``%pip`` installs the course package (every version bound comes from ``pyproject.toml``; Colab's
+    preinstalled torch satisfies the ``torch`` bound and stays) and the notebook's extras; ``apt-get``
+    the Debian packages it reads. ``COURSE_PIP_SOURCE`` replaces the GitHub address (the online test leg
+    installs a local wheel). Locally ``pip install -e .`` did it all and the cell does nothing.
     """
-    return (
-        "# Setup: on Colab, install the course helpers (Colab's own torch stays); locally, `pip install -e .` did it.\n"
-        "import importlib.util, subprocess, sys\n"
-        'if "google.colab" in sys.modules and importlib.util.find_spec("course_utils") is None:\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q",\n'
-        f'                    "hf-transformers-course @ git+{repository_url()}"], check=True)'
-    )
+    number = notebook[:2]
+    extras = "".join(f' "{requirement}"' for requirement in _extra_requirements(COLAB_EXTRAS[number])) \
+        if number in COLAB_EXTRAS else ""
+    lines = [
+        "# Setup: on Colab, install the course and what this notebook needs (Colab's own torch stays); "
+        "locally, `pip install -e .` did it.",
+        "import importlib.util, os, sys",
+        'if "google.colab" in sys.modules and importlib.util.find_spec("course_utils") is None:',
+        f'    course = os.environ.get("COURSE_PIP_SOURCE", "hf-transformers-course @ git+{repository_url()}")',
+        f'    %pip install -q "{{course}}"{extras}',
+    ]
+    if number in COLAB_APT:
+        lines.append(f"    !apt-get install -y -qq {COLAB_APT[number]} > /dev/null")
+    return "\n".join(lines)
 
 
 def sync_colab_cells() -> list[str]:
@@ -70,7 +89,7 @@ def sync_colab_cells() -> list[str]:
         if not _BADGE.search(text):
             raise CourseError(f"{path.name}: the first cell has no Open In Colab badge to update")
         new_opening = _BADGE.sub(lambda _: colab_badge(path.name), text, count=1)
-        new_setup = colab_setup_cell()
+        new_setup = colab_setup_cell(path.name)
         if new_opening == text and "".join(setup["source"]) == new_setup:
             continue
         opening["source"] = new_opening.splitlines(keepends=True)

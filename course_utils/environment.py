@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .hub import hub_status
-from .models import catalogue, offline_model_dir
+from .models import catalogue, offline_model_dir, resolve_role
 from .paths import cache_dir, readable_paths
 
 LIBRARIES = (
@@ -78,16 +78,18 @@ def environment_report() -> str:
         "",
         f"{'role':<18} {'served by':<48} state",
     ]
-    for role, entry in catalogue()["roles"].items():
-        if online:
-            lines.append(f"{role:<18} {entry['hub_id']:<48} Hub")
+    for role in catalogue()["roles"]:
+        resolution = resolve_role(role, build=False)
+        if resolution.source == "hub":
+            lines.append(f"{role:<18} {resolution.hub_id:<48} Hub")
+        elif resolution.source == "hub-cache":
+            lines.append(f"{role:<18} {resolution.hub_id:<48} Hub cache")
         else:
-            provider = entry["offline"]
-            kind = catalogue()["providers"][provider]["kind"]
-            lines.append(f"{role:<18} {provider + ' (' + kind + ')':<48} {_offline_state(provider)}")
+            served_by = f"{resolution.provider} ({resolution.kind})"
+            lines.append(f"{role:<18} {served_by:<48} {_offline_state(resolution.provider)}")
     lines += ["", f"{'data set':<18} {'source':<48} state"]
     for name, entry in catalogue()["datasets"].items():
         found = _available(entry["requires"])
-        source = entry["requires"] or "data/ of the course"
+        source = entry["requires"] or "ships with course_utils"
         lines.append(f"{name:<18} {source:<48} {'available' if found else 'missing: ' + entry['install']}")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ class MissingPackageError(CourseError, ImportError):
 
 
 class ChecksumError(CourseError, ValueError):
-    """A shipped data file does not match the SHA-256 of data/MANIFEST.sha256."""
+    """A shipped data file does not match the SHA-256 of course_utils/data_files/MANIFEST.sha256."""
 
 
 def show_course_errors_briefly() -> None:

@@ -30,22 +30,34 @@ def course_roles() -> list[str]:
 
 @dataclass(frozen=True)
 class Resolution:
-    """What serves a role: ``path`` is what to pass to ``pipeline(model=...)`` or ``from_pretrained``."""
+    """What serves a role: ``path`` is what to pass to ``pipeline(model=...)`` or ``from_pretrained``.
+
+    ``source`` is ``"hub"`` (the Hub model, downloaded), ``"hub-cache"`` (the Hub model from the local
+    Hub cache, e.g. prefetched before class, while the Hub is unreachable) or ``"offline"`` (the offline
+    provider).
+    """
 
     role: str
     path: str
     hub_id: str
     provider: str
     kind: str
-    online: bool
+    source: str
     reason: str
     task: str
     auto_class: str
 
+    @property
+    def online(self) -> bool:
+        """True when the Hub model serves (downloaded now or earlier), not the offline provider."""
+        return self.source != "offline"
+
     def describe(self) -> str:
         """One line for a learner: which model served (the reason is announced once, by :func:`announce`)."""
-        if self.online:
+        if self.source == "hub":
             return f"[course] {self.role}: {self.hub_id} from the Hub"
+        if self.source == "hub-cache":
+            return f"[course] {self.role}: {self.hub_id} from the Hub cache (downloaded earlier)"
         return f"[course] {self.role}: offline {self.kind} {self.provider!r}; online you would get {self.hub_id}"
 
 
@@ -56,7 +68,7 @@ def announce(resolution: Resolution) -> None:
     """Print which model serves a role; why the course is online or offline only the first time."""
     if resolution.reason not in _announced_reasons:
         _announced_reasons.add(resolution.reason)
-        where = "online" if resolution.online else "offline: local models serve the course roles"
+        where = "online" if resolution.source == "hub" else "offline: local models serve the course roles"
         print(f"[course] {where} ({resolution.reason})")
     print(resolution.describe())
 
@@ -68,23 +80,65 @@ def _role_entry(role: str) -> dict[str, Any]:
     return roles[role]
 
 
+def hub_model_problem(hub_id: str) -> str | None:
+    """Why the Hub cannot serve ``hub_id`` (gated, missing, timed out, ...) in one line, or ``None`` if it can.
+
+    Fetches the model's ``config.json`` (cached after the first time), which every model role has.
+    """
+    import httpx
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    try:
+        hf_hub_download(hub_id, "config.json")
+    except (HfHubHTTPError, LocalEntryNotFoundError, httpx.HTTPError, OSError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return f"{type(error).__name__}: {first_line}"[:160]
+    return None
+
+
+def cached_hub_model(hub_id: str) -> str | None:
+    """The folder of ``hub_id`` in the local Hub cache if its config and weights are there, else ``None``."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        folder = Path(snapshot_download(hub_id, local_files_only=True))
+    except (LocalEntryNotFoundError, OSError, ValueError):
+        return None
+    weights = [*folder.glob("*.safetensors"), *folder.glob("*.bin")]
+    return str(folder) if (folder / "config.json").is_file() and weights else None
+
+
 def resolve_role(role: str, *, build: bool = True) -> Resolution:
-    """Decide, without printing, what serves ``role``; build its offline provider if needed and ``build``."""
+    """Decide, without printing, what serves ``role``; build its offline provider if needed and ``build``.
+
+    The order fits a classroom: the Hub when it is reachable and serves the model; else the real model
+    from the local Hub cache (prefetched); else the offline provider. A Hub model that cannot be
+    fetched (gated, missing, timed out) falls back with its reason, instead of a traceback later.
+    """
     entry = _role_entry(role)
     online, reason = hub_status()
     provider = entry["offline"]
     kind = catalogue()["providers"][provider]["kind"]
+    hub_id, source, path = entry["hub_id"], "offline", ""
     if online:
-        path = entry["hub_id"]
-    else:
+        problem = hub_model_problem(hub_id)
+        if problem is None:
+            source, path = "hub", hub_id
+        else:
+            reason = f"{hub_id} could not be fetched: {problem}"
+    if source == "offline" and (cached := cached_hub_model(hub_id)):
+        source, path = "hub-cache", cached
+    if source == "offline":
         path = str(offline_model_dir(provider, build=build))
     return Resolution(
         role=role,
         path=path,
-        hub_id=entry["hub_id"],
+        hub_id=hub_id,
         provider=provider,
         kind=kind,
-        online=online,
+        source=source,
         reason=reason,
         task=entry["task"],
         auto_class=entry["auto_class"],

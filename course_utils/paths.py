@@ -27,8 +27,8 @@ def course_notebooks() -> list[Path]:
 
 
 def data_dir() -> Path:
-    """The course's shipped data (``data/`` of the checkout)."""
-    return project_root() / "data"
+    """The data the course ships inside the package (``course_utils/data_files/``)."""
+    return PACKAGE_DIR / "data_files"
 
 
 def build_dir() -> Path:

@@ -1,6 +1,6 @@
 """The course's extractive question-answering data and the span extraction a QA model needs.
 
-``data/qa/passages.jsonl`` holds short encyclopedic passages written for the course, one JSON object
+``course_utils/data_files/qa/passages.jsonl`` holds short encyclopedic passages written for the course, one JSON object
 a line: ``title``, ``context`` and ``qas`` (``id``, ``question``, ``answer``, ``answer_start``), where
 every answer is the exact substring ``context[answer_start:answer_start + len(answer)]``.
 """

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from course_utils.colab import colab_badge, colab_setup_cell, repository_url, sync_colab_cells
+from course_utils.colab import COLAB_APT, COLAB_EXTRAS, colab_badge, colab_setup_cell, repository_url, sync_colab_cells
 
 ROOT = Path(__file__).parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -34,13 +34,25 @@ def test_readme_learning_path_has_the_same_badge(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_installs_the_course_on_colab_and_leaves_torch_alone(path):
     setup = _cell(path, 1)
-    assert setup == colab_setup_cell()
+    assert setup == colab_setup_cell(path.name)
     assert 'if "google.colab" in sys.modules' in setup  # locally nothing is installed
+    assert "%pip install" in setup  # %pip installs into the running kernel and prompts a restart if needed
     requirements = re.findall(r'"([^"]+ @ git\+[^"]+|[A-Za-z][\w.-]*[<>=][^"]*)"', setup)
-    # One requirement, the course itself: every version bound then comes from pyproject.toml, which
-    # environment.yml mirrors (tests/test_project_setup.py), and Colab's torch meets the torch bound.
-    assert requirements == [f"{PROJECT['name']} @ git+{repository_url()}"]
+    # The course itself (every version bound comes from pyproject.toml, which environment.yml mirrors:
+    # tests/test_project_setup.py) plus the notebook's extra's requirements, also from pyproject.toml.
+    extras = PROJECT["optional-dependencies"][COLAB_EXTRAS[path.name[:2]]] if path.name[:2] in COLAB_EXTRAS else []
+    assert requirements == [f"{PROJECT['name']} @ git+{repository_url()}", *extras]
     assert "torch" not in setup.split("pip", 1)[1]
+    assert "jupyterlab" not in PROJECT["dependencies"] and "ipykernel" not in str(PROJECT["dependencies"])
+
+
+def test_colab_installs_what_each_notebook_reads():
+    uses_chinese_corpora = {p.name[:2] for p in NOTEBOOKS if 'load_course_dataset(\\"chinese-reviews\\")' in p.read_text(encoding="utf-8")}
+    assert uses_chinese_corpora <= set(COLAB_EXTRAS)
+    for path in NOTEBOOKS:
+        text = path.read_text(encoding="utf-8")
+        if 'load_course_dataset(\\"librivox-clips\\")' in text or "espeak-ng -v" in text:
+            assert path.name[:2] in COLAB_APT, path.name
 
 
 def test_pyproject_torch_bound_admits_colab_torch():

@@ -32,6 +32,8 @@ def test_notebook_opens_with_objectives_time_and_badge(path):
     assert "Prerequisites" in opening
     assert re.search(r"\d+ minutes? on a 2-core CPU", opening) and "Colab GPU" in opening
     assert "colab.research.google.com/github/" in opening and path.name in opening
+    # the committed outputs are the offline run's: the learner online is told so before the first output
+    assert "About the outputs you see" in opening and "Online" in opening and "联网" in opening
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)

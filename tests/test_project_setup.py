@@ -41,15 +41,15 @@ def test_ci_runs_exactly_the_readme_commands():
 
 
 def test_shipped_data_files_are_all_in_the_manifest():
-    manifest = (ROOT / "data" / "MANIFEST.sha256").read_text().split()
+    manifest = (ROOT / "course_utils" / "data_files" / "MANIFEST.sha256").read_text().split()
     shipped = {
-        str(p.relative_to(ROOT / "data"))
-        for p in (ROOT / "data").rglob("*")
+        str(p.relative_to(ROOT / "course_utils" / "data_files"))
+        for p in (ROOT / "course_utils" / "data_files").rglob("*")
         if p.is_file() and p.name not in {"MANIFEST.sha256", "README.md"}
     }
     assert shipped == set(manifest[1::2])
-    readme = (ROOT / "data" / "README.md").read_text()
-    assert all(name in readme for name in shipped), "data/README.md must give each file's source"
+    readme = (ROOT / "course_utils" / "data_files" / "README.md").read_text()
+    assert all(name in readme for name in shipped), "data_files/README.md must give each file's source"
 
 
 def test_constraints_pin_every_dependency_within_pyproject_ranges():

@@ -215,7 +215,7 @@ QUESTIONS = [
         question="What three things does a checkpoint folder hold, and which Auto class loads each?",
         answer=(
             "A configuration (`config.json`: the architecture and the label names), loaded by `AutoConfig` into a "
-            "`PretrainedConfig` subclass; the weights (`model.safetensors`), loaded by `AutoModel` or an "
+            "`PreTrainedConfig` subclass; the weights (`model.safetensors`), loaded by `AutoModel` or an "
             "`AutoModelFor<Task>` class into a `PreTrainedModel`; and a pre-processor (`tokenizer.json`, "
             "`tokenizer_config.json`), loaded by `AutoTokenizer`, or by `AutoProcessor` when a processor bundles a "
             "feature extractor or image processor with a tokenizer."

@@ -1,5 +1,5 @@
 """Stand-in "course-minilm-qa": the real all-MiniLM-L6-v2 fine-tuned for extractive question answering
-on the course's own passages (``data/qa/passages.jsonl``)."""
+on the course's own passages (``course_utils/data_files/qa/passages.jsonl``)."""
 import tempfile
 import time
 from pathlib import Path
@@ -91,7 +91,7 @@ def build(target: Path) -> dict[str, float]:
         ),
         trained_on=(
             f"The course's own {len(passages['train'])} questions about "
-            f"{len(set(passages['train']['title']))} short passages in `data/qa/passages.jsonl`, "
+            f"{len(set(passages['train']['title']))} short passages in `course_utils/data_files/qa/passages.jsonl`, "
             "written for the course from general knowledge (geography, science, history, inventions, "
             "the Hugging Face ecosystem). Exact match and F1 are measured on "
             f"{len(validation)} questions about {len(set(validation['title']))} held-out passages."
