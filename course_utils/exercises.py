@@ -120,6 +120,11 @@ def is_unanswered(answer: Any) -> bool:
     return answer is Ellipsis or (inspect.isfunction(answer) and _is_stub(answer))
 
 
+def one_line(text: Any) -> str:
+    """``text`` (an error, a message) collapsed to one line: what goes under a ❌ however long it is."""
+    return " ".join(str(text).split())
+
+
 def call_learner(function: Callable, *args: Any, **kwargs: Any) -> Any:
     """Call the learner's function; if it raises, the grader reports that in one line."""
     if not callable(function):
@@ -129,8 +134,7 @@ def call_learner(function: Callable, *args: Any, **kwargs: Any) -> Any:
     except NotImplementedError:
         raise AnswerProblem("your function still raises NotImplementedError: fill in its body") from None
     except Exception as error:  # noqa: BLE001 - any error of the learner's code is reported, not raised
-        message = " ".join(str(error).split())  # one line under the ❌, however long the error
-        raise AnswerProblem(f"your function raised {type(error).__name__}: {message}") from None
+        raise AnswerProblem(f"your function raised {type(error).__name__}: {one_line(error)}") from None
 
 
 def _grade(item: Exercise, answer: Any, context: dict[str, Any]) -> str:

@@ -57,11 +57,15 @@ def _squad_f1(predictions: list[Any], references: list[Any]) -> float:
     return squad_scores([str(p) for p in predictions], references)["f1"]
 
 
+MAX_REPLY_WORDS = 25  # the course passages have 31-51 words: echoing a retrieved passage is not an answer
+
+
 def _answer_contained(predictions: list[Any], references: list[Any]) -> float:
     from .qa_data import normalize_answer
 
     return float(np.mean([
-        f" {' '.join(normalize_answer(reference))} " in f" {' '.join(normalize_answer(str(prediction)))} "
+        len(str(prediction).split()) <= MAX_REPLY_WORDS
+        and f" {' '.join(normalize_answer(reference))} " in f" {' '.join(normalize_answer(str(prediction)))} "
         for prediction, reference in zip(predictions, references, strict=True)
     ]))
 
@@ -92,10 +96,12 @@ class Project:
     measure: Callable[[list[Any], list[Any]], float]
     references: Callable[[], dict[str, Any]] | None  # None: the predictions file carries them
     min_examples: int = 1
+    labels: tuple[str, ...] = ()  # the only predictions allowed, when the project has a fixed label set
 
 
 PROJECTS: dict[str, Project] = {
-    "sentiment-analyser": Project("Sentiment analyser", "beginner", "macro-F1", 0.70, _macro_f1, _tweet_labels),
+    "sentiment-analyser": Project("Sentiment analyser", "beginner", "macro-F1", 0.70, _macro_f1, _tweet_labels,
+                                  labels=("negative", "neutral", "positive")),
     "topic-classifier": Project("Topic classifier", "beginner", "accuracy", 0.85, _accuracy, None, 500),
     "extractive-qa": Project("Extractive question answering", "intermediate", "SQuAD F1", 0.60, _squad_f1, _qa_answers),
     "summariser": Project("Summariser", "intermediate", "ROUGE-L F1", 0.20, _rouge_l, None, 100),
@@ -126,16 +132,37 @@ class ProjectScore:
                 f"(needs >= {self.threshold}): {verdict}")
 
 
-def read_predictions(path: str | Path) -> list[dict[str, Any]]:
-    """The rows of a JSON Lines predictions file; each must have ``id`` and ``prediction``."""
+def _numbered_rows(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
+        if not line.strip():
+            continue
+        try:
             row = json.loads(line)
-            if not isinstance(row, dict) or "id" not in row or "prediction" not in row:
-                raise CourseError(f"{path}, line {number}: expected an object with 'id' and 'prediction'")
-            rows.append(row)
+        except json.JSONDecodeError as error:
+            raise CourseError(f"{path}, line {number}: not valid JSON ({error.msg}, column {error.colno})") from None
+        if not isinstance(row, dict) or "id" not in row or "prediction" not in row:
+            raise CourseError(f"{path}, line {number}: expected an object with 'id' and 'prediction'")
+        rows.append((number, row))
     return rows
+
+
+def read_predictions(path: str | Path) -> list[dict[str, Any]]:
+    """The rows of a JSON Lines predictions file; each must have ``id`` and ``prediction``.
+
+    A line that is not JSON, or not such an object, is refused with its line number.
+    """
+    return [row for _, row in _numbered_rows(path)]
+
+
+def _check_labels(path: str | Path, project: Project, numbered: list[tuple[int, dict[str, Any]]]) -> None:
+    for number, row in numbered:
+        prediction = row["prediction"]
+        if prediction not in project.labels:
+            hint = (" (a label name, not its number)" if isinstance(prediction, int)
+                    else " (labels are lower case)" if str(prediction).lower() in project.labels else "")
+            raise CourseError(f"{path}, line {number}: prediction {prediction!r} is not one of "
+                              f"{', '.join(project.labels)}{hint}")
 
 
 def score_predictions(name: str, path: str | Path) -> ProjectScore:
@@ -143,7 +170,10 @@ def score_predictions(name: str, path: str | Path) -> ProjectScore:
     if name not in PROJECTS:
         raise UnknownNameError("project", name, sorted(PROJECTS))
     project = PROJECTS[name]
-    rows = read_predictions(path)
+    numbered = _numbered_rows(path)
+    if project.labels:
+        _check_labels(path, project, numbered)
+    rows = [row for _, row in numbered]
     ids = [str(row["id"]) for row in rows]
     if len(set(ids)) != len(ids):
         raise CourseError(f"{path}: an id occurs more than once")

@@ -68,3 +68,13 @@ def test_constraints_pin_every_dependency_within_pyproject_ranges():
         assert name in pins, f"constraints.txt does not pin {spec.name}"
         assert spec.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} is outside {spec}"
     assert "-c constraints.txt" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_no_blanket_warning_filter_hides_what_the_course_calls():
+    filters = _pyproject()["tool"]["pytest"]["ini_options"]["filterwarnings"]
+    assert not [f for f in filters if f.startswith("ignore")], "pytest must not ignore whole warning categories"
+    sources = [*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "projects").glob("*.ipynb"), *(ROOT / "course_utils").rglob("*.py")]
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        blanket = re.findall(r'filterwarnings\(\\?"ignore\\?", category=|simplefilter\(\\?"ignore', text)
+        assert not blanket, f"{path.name}: filter library warnings by exact message (course_utils/library_warnings.py)"

@@ -77,6 +77,28 @@ def test_bad_files_and_names_are_clear_errors(tmp_path):
         score_predictions("chess-engine", tmp_path / "a.jsonl")
 
 
+def test_bad_lines_are_named_with_their_line_number(tmp_path):
+    ids = list(shipped_references("sentiment-analyser"))
+    bad_json = tmp_path / "bad.jsonl"
+    bad_json.write_text('{"id": "0", "prediction": "negative"}\n{"id": "1", "prediction": negative}\n')
+    with pytest.raises(CourseError, match=r"line 2: not valid JSON"):
+        score_predictions("sentiment-analyser", bad_json)
+    for prediction, hint in [(2, "a label name, not its number"), ("Positive", "labels are lower case"), ("good", "")]:
+        rows = [{"id": i, "prediction": "negative"} for i in ids]
+        rows[2]["prediction"] = prediction
+        with pytest.raises(CourseError, match=rf"line 3: prediction {prediction!r} is not one of negative, "
+                                              rf"neutral, positive{' .' + hint if hint else '$'}".replace(" .", ".*")):
+            score_predictions("sentiment-analyser", write(tmp_path / "p.jsonl", rows))
+
+
+def test_an_echoed_passage_does_not_count_as_an_answer(tmp_path):
+    from course_utils.qa_data import load_qa_passages
+
+    validation = load_qa_passages()["validation"]
+    rows = [{"id": row["id"], "prediction": row["context"]} for row in validation]
+    assert score_predictions("dialogue-assistant", write(tmp_path / "p.jsonl", rows)).value == 0.0
+
+
 def test_cli_exit_code_follows_the_criterion(tmp_path):
     references = shipped_references("extractive-qa")
     good = write(tmp_path / "good.jsonl", [{"id": i, "prediction": a} for i, a in references.items()])

@@ -8,8 +8,9 @@ import torch
 from peft import LoraConfig, TaskType, get_peft_model
 from peft.tuners.lora import LoraLayer
 
-from ..exercises import Exercise, Question, call_learner
+from ..exercises import Exercise, Question, call_learner, one_line
 from ..graders import expect_int, expect_json_object, expect_number, expect_set, expect_text
+from ..library_warnings import hide_library_warnings
 
 # Trainable-parameter budgets 09.lora_budget is checked with: the one in the notebook, then one it does not show.
 LORA_BUDGETS = (500_000, 250_000)
@@ -29,10 +30,10 @@ def _grade_lora_budget(answer: Any, *, model: Any, **_: Any) -> str:
             return f"{where} task_type is {config.task_type}: SmolLM2 is a causal language model, use TaskType.CAUSAL_LM"
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+                hide_library_warnings()
                 peft_model = get_peft_model(copy.deepcopy(skeleton), copy.deepcopy(config))
         except Exception as error:  # noqa: BLE001 - peft's complaint about the config is the learner's feedback
-            return f"{where} get_peft_model refused your config ({type(error).__name__}: {' '.join(str(error).split())})"
+            return f"{where} get_peft_model refused your config ({type(error).__name__}: {one_line(error)})"
         adapted = [name.split(".")[-1] for name, module in peft_model.named_modules() if isinstance(module, LoraLayer)]
         layers = model.config.num_hidden_layers
         missing = [name for name in _ATTENTION if adapted.count(name) != layers]
@@ -234,8 +235,8 @@ QUESTIONS = [
     ),
     Question(
         question=(
-            "LoRA trained under 2% of the weights but took no less CPU time than full fine-tuning here. Where did "
-            "the time go, and what did LoRA save?"
+            "LoRA trained under 2% of the weights, yet its training time stayed close to full fine-tuning's. "
+            "Where did the time go, and what did LoRA save?"
         ),
         answer=(
             "The forward pass still runs through every frozen layer, and the backward pass still carries the "
