@@ -102,6 +102,15 @@ def _write_vocab_txt(vocab: dict[str, int], path: Path) -> None:
     path.write_text("".join(f"{token}\n" for token in sorted(vocab, key=vocab.get)), encoding="utf-8")
 
 
+def _write_uncased_wordpiece(out: Path, tokenizer_class: type) -> dict[str, int]:
+    """bert-base-uncased's vocabulary as tokenizer.json, vocab.txt and tokenizer_config.json; returns the vocabulary."""
+    vocab = _bert_uncased_vocab()
+    tokenizer_class(vocab=vocab, do_lower_case=True).backend_tokenizer.save(str(out / "tokenizer.json"))
+    _write_vocab_txt(vocab, out / "vocab.txt")
+    _write_json(out / "tokenizer_config.json", {"do_lower_case": True, "model_max_length": 512})
+    return vocab
+
+
 def _write_bpe_files(tokenizer_json: Path, out: Path) -> None:
     """Write ``vocab.json`` and ``merges.txt`` of the BPE in ``tokenizer_json``, as slow-tokenizer repos have them."""
     model = json.loads(tokenizer_json.read_text(encoding="utf-8"))["model"]
@@ -187,10 +196,7 @@ def _cluener(out: Path) -> None:
 def _distilbert_squad(out: Path) -> None:
     from transformers import DistilBertConfig, DistilBertForQuestionAnswering, DistilBertTokenizer
 
-    vocab = _bert_uncased_vocab()
-    DistilBertTokenizer(vocab=vocab, do_lower_case=True).backend_tokenizer.save(str(out / "tokenizer.json"))
-    _write_vocab_txt(vocab, out / "vocab.txt")
-    _write_json(out / "tokenizer_config.json", {"do_lower_case": True, "model_max_length": 512})
+    vocab = _write_uncased_wordpiece(out, DistilBertTokenizer)
     config = DistilBertConfig(vocab_size=len(vocab), dim=32, n_layers=2, n_heads=2, hidden_dim=64)
     _save_model(DistilBertForQuestionAnswering(config), out)
     _readme(out, "distilbert/distilbert-base-cased-distilled-squad",
@@ -247,10 +253,7 @@ def _deberta_zeroshot(out: Path) -> None:
 def _bert_uncased(out: Path) -> None:
     from transformers import BertConfig, BertForMaskedLM, BertTokenizer
 
-    vocab = _bert_uncased_vocab()
-    BertTokenizer(vocab=vocab, do_lower_case=True).backend_tokenizer.save(str(out / "tokenizer.json"))
-    _write_vocab_txt(vocab, out / "vocab.txt")
-    _write_json(out / "tokenizer_config.json", {"do_lower_case": True, "model_max_length": 512})
+    vocab = _write_uncased_wordpiece(out, BertTokenizer)
     _save_model(BertForMaskedLM(BertConfig(vocab_size=len(vocab), **TINY_TEXT)), out)
     _readme(out, "google-bert/bert-base-uncased",
             "BertForMaskedLM (hidden 32, 2 layers) with bert-base-uncased's own 30,522-token vocabulary: "
