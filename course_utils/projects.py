@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from .data import TWEET_LABELS, load_course_dataset
 from .errors import CourseError, UnknownNameError
 
 
 def _tweet_labels() -> dict[str, Any]:
-    from .data import load_course_dataset
-
     test = load_course_dataset("tweets")["test"]
     names = test.features["label"].names
     return {str(row): names[label] for row, label in enumerate(test["label"])}
@@ -101,7 +100,7 @@ class Project:
 
 PROJECTS: dict[str, Project] = {
     "sentiment-analyser": Project("Sentiment analyser", "beginner", "macro-F1", 0.70, _macro_f1, _tweet_labels,
-                                  labels=("negative", "neutral", "positive")),
+                                  labels=tuple(TWEET_LABELS)),
     "topic-classifier": Project("Topic classifier", "beginner", "accuracy", 0.85, _accuracy, None, 500),
     "extractive-qa": Project("Extractive question answering", "intermediate", "SQuAD F1", 0.60, _squad_f1, _qa_answers),
     "summariser": Project("Summariser", "intermediate", "ROUGE-L F1", 0.20, _rouge_l, None, 100),
@@ -133,6 +132,8 @@ class ProjectScore:
 
 
 def _numbered_rows(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
+    """``(line number, row)`` of a JSON Lines predictions file; a line that is not JSON, or not an object
+    with ``id`` and ``prediction``, is refused with its line number."""
     rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -145,14 +146,6 @@ def _numbered_rows(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
             raise CourseError(f"{path}, line {number}: expected an object with 'id' and 'prediction'")
         rows.append((number, row))
     return rows
-
-
-def read_predictions(path: str | Path) -> list[dict[str, Any]]:
-    """The rows of a JSON Lines predictions file; each must have ``id`` and ``prediction``.
-
-    A line that is not JSON, or not such an object, is refused with its line number.
-    """
-    return [row for _, row in _numbered_rows(path)]
 
 
 def _check_labels(path: str | Path, project: Project, numbered: list[tuple[int, dict[str, Any]]]) -> None:

@@ -30,6 +30,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from course_utils.metrics import COURSE_METRICS
 from course_utils.models import catalogue, offline_model_dir
 from course_utils.paths import PACKAGE_DIR
 
@@ -61,7 +62,6 @@ PIPELINE_TAGS = {
 NOT_ON_THE_HUB = {"course_provider.json", "training_args.bin"}  # course build records
 LFS_MIN_BYTES = 1_000_000
 TEST_PROXY_BLOCK_BYTES = 256 << 20  # above the 91 MB the classroom test downloads
-COURSE_METRICS = ("accuracy", "f1")
 HUB_DIR = Path(__file__).resolve().parent
 
 
