@@ -3,6 +3,7 @@
 - nbval runs every notebook **with the exercise solutions put in** (``course_utils.solved``): one
   execution proves the teaching cells (the checked ones must still match the committed outputs)
   and every solution (a ``check()`` that does not pass stops the notebook).
+- ``tests/test_recap_claims.py`` runs last, so it checks the recaps against the numbers this run measured.
 - nbval's run time per notebook goes to ``build/timings.json``; the workshop agendas
   (``python -m course_utils agenda``) are built from these measured times.
 """
@@ -48,6 +49,11 @@ def pytest_collect_file(file_path, parent):
     if any(type(item) is IPyNbFile for item in collected):
         outcome.force_result([SolvedNotebook.from_parent(parent, path=file_path) if type(item) is IPyNbFile
                               else item for item in collected])
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Run the recap-claims checks last, once nbval has re-executed the notebooks into ``build/metrics.json``."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/test_recap_claims.py"))
 
 
 def pytest_runtest_logreport(report) -> None:

@@ -65,6 +65,7 @@ def colab_setup_cell(notebook: str) -> str:
     ]
     if number in COLAB_APT:
         lines.append(f"    !apt-get install -y -qq {COLAB_APT[number]} > /dev/null")
+    lines.append("import course_utils  # before transformers: it hides two library log lines (see its library_warnings.py)")
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ WORDS_PER_MINUTE = 200
 CODE_LINES_PER_MINUTE = 20
 # The one-day path: pipelines -> tokenizers -> the model -> generation -> Trainer -> LoRA. 00 is pre-work.
 ONE_DAY = ["01", "03", "04", "05", "07", "09"]
-DAY_START, LUNCH_AFTER, DAY_END = 9 * 60, 12 * 60 + 15, 17 * 60 + 30
+DAY_START, LUNCH_AFTER, DAY_END = 9 * 60, 12 * 60 + 15, 17 * 60 + 45
 BREAKS = [(10 * 60 + 30, "coffee", 15), (LUNCH_AFTER, "lunch", 60), (15 * 60, "coffee", 15)]
 
 

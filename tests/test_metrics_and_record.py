@@ -8,6 +8,11 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from course_utils import (
     classification_metrics,
+    paired_difference,
+    rate_against_chance,
+    ratio_verdict,
+    show_recorded,
+    wilson_interval,
     load_metric,
     record,
     recorded,
@@ -41,13 +46,30 @@ def test_unknown_metric_lists_valid_names():
         load_metric("bleu")
 
 
-def test_record_writes_metrics_json_and_shows_value(tmp_build, capsys):
+def test_record_writes_metrics_json_quietly_and_show_recorded_prints_one_table(tmp_build, capsys):
     assert record("99.speed_up", 1.75, "x") == 1.75
     record("99.accuracy", 0.5)
     metrics = json.loads((tmp_build / "metrics.json").read_text())
     assert metrics["99.speed_up"]["value"] == 1.75 and metrics["99.speed_up"]["unit"] == "x"
     assert "99.accuracy" in metrics
-    assert "recorded 99.speed_up = 1.75 x" in capsys.readouterr().out
+    assert capsys.readouterr().out == ""
+    show_recorded("99")
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("Measured in this run (2 numbers")
+    assert table[1].split() == ["99.speed_up", "1.75", "x"] and table[2].split() == ["99.accuracy", "0.5"]
+    show_recorded("98")
+    assert "Nothing recorded under 98.*" in capsys.readouterr().out
+
+
+def test_claims_are_worded_by_the_numbers():
+    low, high = wilson_interval(8, 20)
+    assert (round(low, 2), round(high, 2)) == (0.22, 0.61)
+    assert "not distinguishable from guessing" in rate_against_chance(8, 20, 1 / 3)
+    assert "above chance" in rate_against_chance(18, 20, 1 / 3)
+    assert "inside the noise" in paired_difference(6, 3, 20) and "p = 0.51" in paired_difference(6, 3, 20)
+    assert ": helped, beyond the noise" in paired_difference(15, 1, 20)
+    assert "about the same" in ratio_verdict(1.04, 0.1) and "faster, beyond" in ratio_verdict(1.8, 0.1)
+    assert "slower, beyond" in ratio_verdict(0.5, 0.1)
 
 
 def test_recorded_reads_back_what_an_earlier_run_recorded(tmp_build):

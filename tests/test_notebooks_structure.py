@@ -126,7 +126,10 @@ def test_checked_cells_print_nothing_a_release_renames(path):
 def _output_noise(cell: dict) -> list[str]:
     """What a learner should not have to read in one cell's committed outputs."""
     found = []
-    for output in cell.get("outputs", []):
+    outputs = cell.get("outputs", [])
+    if any(a.get("name") and a.get("name") == b.get("name") for a, b in zip(outputs, outputs[1:])):
+        found.append("one stream split into several outputs (save it with nbconvert, which coalesces them)")
+    for output in outputs:
         data = output.get("data", {})
         text = "".join(output.get("text", "")) + "".join(data.get("text/plain", ""))
         if "application/vnd.jupyter.widget-view+json" in data:
@@ -139,6 +142,8 @@ def _output_noise(cell: dict) -> list[str]:
             found.append("a raw float from a trailing expression")
         if output.get("name") == "stderr" and re.search(r"(Future|Deprecation)Warning|is deprecated", text):
             found.append("a deprecation warning")
+        if re.search(r"^recorded \S+ = ", text, re.M):
+            found.append("a per-number record() line (the numbers belong in the show_recorded table)")
     return found
 
 
@@ -146,3 +151,14 @@ def _output_noise(cell: dict) -> list[str]:
 def test_committed_outputs_carry_no_noise(path):
     noise = {index: found for index, cell in enumerate(_cells(path)) if (found := _output_noise(cell))}
     assert not noise, f"committed outputs with noise (cell: what): {noise}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + CAPSTONES, ids=lambda p: p.stem)
+def test_one_table_of_what_the_run_measured_sits_above_the_recap(path):
+    cells = _cells(path)
+    recap = next(i for i, c in enumerate(cells) if "".join(c["source"]).startswith("## Recap"))
+    prefix = path.name[:2] if path.name[0].isdigit() else "capstone"
+    table = cells[recap - 1]
+    assert table["cell_type"] == "code" and f'show_recorded("{prefix}")' in "".join(table["source"])
+    printed = "".join("".join(o.get("text", "")) for o in table["outputs"])
+    assert printed.startswith("Measured in this run ("), "the committed table is missing: re-run the notebook"

@@ -70,6 +70,27 @@ def test_constraints_pin_every_dependency_within_pyproject_ranges():
     assert "-c constraints.txt" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_readme_names_the_versions_the_outputs_came_from():
+    pins = dict(
+        line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines() if line and not line.startswith("#")
+    )
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    stated = re.search(r"\*\*The outputs you see came from:\*\* (.+?) \(a test", readme).group(1)
+    for name, version in (item.rsplit(" ", 1) for item in stated.split(", ")):
+        assert pins[name] == version, f"README says {name} {version}, constraints.txt pins {pins[name]}"
+
+
+def test_importing_the_course_then_transformers_prints_nothing():
+    """torchao, imported by ``from transformers import pipeline``, logs CUDA-only kernel failures on a CPU:
+    the set-up cell imports the course first, which hides exactly those lines."""
+    import subprocess
+    import sys
+
+    code = "import course_utils; from transformers import pipeline"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr == "" and run.stdout == ""
+
+
 def test_no_blanket_warning_filter_hides_what_the_course_calls():
     filters = _pyproject()["tool"]["pytest"]["ini_options"]["filterwarnings"]
     assert not [f for f in filters if f.startswith("ignore")], "pytest must not ignore whole warning categories"

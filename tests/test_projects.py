@@ -21,7 +21,8 @@ def shipped_references(name):
     return PROJECTS[name].references()
 
 
-@pytest.mark.parametrize("name", ["sentiment-analyser", "extractive-qa", "dialogue-assistant", "multimodal-search"])
+@pytest.mark.parametrize("name", ["sentiment-analyser", "chinese-review-sentiment", "extractive-qa", "dialogue-assistant",
+                                  "multimodal-search"])
 def test_the_references_themselves_score_one_and_pass(tmp_path, name):
     references = shipped_references(name)
     rows = [{"id": i, "prediction": sorted(ref) if isinstance(ref, set) else ref} for i, ref in references.items()]
@@ -35,6 +36,14 @@ def test_sentiment_constant_prediction_fails_the_criterion(tmp_path):
     rows = [{"id": i, "prediction": "negative"} for i in shipped_references("sentiment-analyser")]
     score = score_predictions("sentiment-analyser", write(tmp_path / "p.jsonl", rows))
     assert not score.passed and score.value < 0.3 and "NOT met" in str(score)
+
+
+def test_chinese_reviews_constant_prediction_fails_and_a_tweet_label_is_refused(tmp_path):
+    ids = list(shipped_references("chinese-review-sentiment"))
+    score = score_predictions("chinese-review-sentiment", write(tmp_path / "p.jsonl", [{"id": i, "prediction": "positive"} for i in ids]))
+    assert not score.passed and score.value < 0.5 and score.examples == 1737
+    with pytest.raises(CourseError, match="line 1: prediction 'neutral' is not one of negative, positive"):
+        score_predictions("chinese-review-sentiment", write(tmp_path / "n.jsonl", [{"id": 0, "prediction": "neutral"}]))
 
 
 def test_dialogue_answer_counts_when_the_reply_contains_it(tmp_path):

@@ -19,6 +19,7 @@ def load_metric(name: str) -> Any:
     if name not in COURSE_METRICS:
         raise UnknownNameError("metric", name, list(COURSE_METRICS))
     if is_online():
+        evaluate.utils.logging.disable_progress_bar()  # its download bar would stay frozen in a saved notebook
         return evaluate.load(name)
     return evaluate.load(str(PACKAGE_DIR / "metrics" / name))
 
