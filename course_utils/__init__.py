@@ -15,6 +15,7 @@ from .environment import environment_report
 from .errors import show_course_errors_briefly
 from .exercises import check, show_answers, show_solution
 from .hub import is_online
+from .memory import peak_memory_mb
 from .metrics import classification_metrics, load_metric
 from .models import course_model_path, course_roles, load_course_model, saved_tweet_classifier
 from .paths import readable_paths
@@ -34,6 +35,7 @@ __all__ = [
     "load_course_model",
     "load_metric",
     "paired_difference",
+    "peak_memory_mb",
     "rate_against_chance",
     "ratio_verdict",
     "readable_paths",

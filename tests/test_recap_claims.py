@@ -74,7 +74,7 @@ NOT_MEASURED: dict[str, dict[str, str]] = {
     "07": {"state which won": "an instruction to the learner, not a claim"},
     "09": {"LoRA 需要更高的学习率": "a setting of the recipe (the parameters cell), not a measurement"},
     "12": {"Smaller per-device batch + gradient accumulation": "a recipe whose equal gradients 12 verifies; memory is not compared"},
-    "13": {"never smaller than before": "what ru_maxrss is (a peak over the process), not a measurement"},
+    "13": {"never smaller than before": "what peak RSS is (a peak over the process), not a measurement"},
 }
 
 

@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,14 +35,28 @@ def test_contents_page_links_every_notebook_in_learning_order(site):
     assert [Path(link).stem for link in links] == [path.stem for path in NOTEBOOKS]
 
 
+def _embedded_images(browser, expected: int, timeout: float = 10.0) -> list[bool]:
+    """Whether each embedded plot on the page has rendered (not the Colab badge, which needs the web).
+
+    Polled until ``expected`` plots have rendered or ``timeout`` seconds pass: right after a navigation,
+    Chromium 150 sometimes answers the first script before the new page's images are in the DOM.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        images = browser.execute_script(
+            "return Array.from(document.querySelectorAll('img[src^=\"data:image\"]'))"
+            ".map(i => i.complete && i.naturalWidth > 0)"
+        )
+        if (len(images) >= expected and all(images)) or time.monotonic() > deadline:
+            return images
+        time.sleep(0.2)
+
+
 def test_every_page_loads_and_shows_its_plots(site):
     with headless_chromium() as browser:
         for path in NOTEBOOKS:
             browser.get((site / f"{path.stem}.html").as_uri())
-            images = browser.execute_script(  # the plots, embedded; not the Colab badge, which needs the web
-                "return Array.from(document.querySelectorAll('img[src^=\"data:image\"]'))"
-                ".map(i => i.complete && i.naturalWidth > 0)"
-            )
+            images = _embedded_images(browser, _plots_in(path))
             heading = browser.execute_script("return document.querySelector('h1').textContent")
             assert heading.startswith(path.name[:2]), f"{path.name}: heading {heading!r}"
             assert len(images) == _plots_in(path) > 0, f"{path.name}: {len(images)} plots on the page"

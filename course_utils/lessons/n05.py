@@ -252,6 +252,19 @@ QUESTIONS = [
     ),
     Question(
         question=(
+            "Offline, the reply to the Chinese question was 100 % Chinese characters. Why is that no evidence "
+            "that the model answered, and what does the tokenizer tell you about why it did not?"
+        ),
+        answer=(
+            "The reply was the question itself, copied: a language check only says which script the text is in, "
+            "not whether it answers. Score the content (does it name 巴黎?) and look for copying. SmolLM2's "
+            "byte-level vocabulary, learned from mostly English text, has few Chinese characters as tokens of "
+            "their own: the question costs about 1.6 tokens per character against Gemma 3's 0.6, a sign that "
+            "the model saw little Chinese in training and has no Chinese answers to give."
+        ),
+    ),
+    Question(
+        question=(
             "What does a temperature of 0.5 do to the next-token distribution, and why is a temperature of 1.6 "
             "dangerous without `top_k` or `top_p`?"
         ),
