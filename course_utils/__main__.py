@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--out", type=Path, help="output folder (default: build/site)")
     site.set_defaults(run=build_site_command)
     planner = commands.add_parser("agenda", help=agenda_command.__doc__)
-    planner.add_argument("--days", type=int, choices=[1, 2], default=2, help="1: the core path; 2: every notebook")
+    planner.add_argument("--days", type=int, choices=[1, 3], default=3, help="1: the core path; 3: every notebook")
     planner.set_defaults(run=agenda_command)
     commands.add_parser("colab-links", help=colab_links.__doc__).set_defaults(run=colab_links)
     scorer = commands.add_parser("project-score", help=project_score.__doc__)

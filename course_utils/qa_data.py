@@ -1,8 +1,9 @@
 """The course's extractive question-answering data and the span extraction a QA model needs.
 
-``course_utils/data_files/qa/passages.jsonl`` holds short encyclopedic passages written for the course, one JSON object
-a line: ``title``, ``context`` and ``qas`` (``id``, ``question``, ``answer``, ``answer_start``), where
-every answer is the exact substring ``context[answer_start:answer_start + len(answer)]``.
+``course_utils/data_files/qa/passages.jsonl`` (English) and ``passages_zh.jsonl`` (Chinese) hold short encyclopedic
+passages written for the course, one JSON object a line: ``title``, ``context`` and ``qas`` (``id``, ``question``,
+``answer``, ``answer_start``), where every answer is the exact substring
+``context[answer_start:answer_start + len(answer)]``.
 """
 import json
 import re
@@ -16,6 +17,7 @@ from datasets import Dataset, DatasetDict
 from .data import verified_data_file
 
 QA_FILE = "qa/passages.jsonl"
+CHINESE_QA_FILE = "qa/passages_zh.jsonl"
 VALIDATION_EVERY = 5  # every fifth passage, with all its questions, is held out for validation
 MAX_ANSWER_TOKENS = 30
 
@@ -26,7 +28,16 @@ def load_qa_passages() -> DatasetDict:
     Columns: ``id``, ``title``, ``context``, ``question``, ``answers`` (``{"text": [...],
     "answer_start": [...]}``). The split is by passage, so no validation context is seen in training.
     """
-    path = verified_data_file(QA_FILE)
+    return _passages(QA_FILE)
+
+
+def load_chinese_qa_passages() -> DatasetDict:
+    """The Chinese QA passages (24 passages, 72 questions), in the same layout and split as :func:`load_qa_passages`."""
+    return _passages(CHINESE_QA_FILE)
+
+
+def _passages(relative_path: str) -> DatasetDict:
+    path = verified_data_file(relative_path)
     rows: dict[str, list[dict[str, Any]]] = {"train": [], "validation": []}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
         passage = json.loads(line)

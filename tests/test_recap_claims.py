@@ -43,6 +43,8 @@ CLAIMS: dict[str, list[tuple[str, object]]] = {
          lambda m: m["11.reworded_hit_rate_at_1"] > m["11.reworded_tfidf_hit_rate_at_1"]),
         ("持平或更高", lambda m: m["11.tfidf_hit_rate_at_1"] >= m["11.hit_rate_at_1"]),
         ("嵌入找到正确段落的次数更多", lambda m: m["11.reworded_hit_rate_at_1"] > m["11.reworded_tfidf_hit_rate_at_1"]),
+        ("more often than MiniLM did", lambda m: m["11.zh_char_tfidf_hit_rate_at_1"] > m["11.zh_minilm_hit_rate_at_1"]),
+        ("命中更多", lambda m: m["11.zh_char_tfidf_hit_rate_at_1"] > m["11.zh_minilm_hit_rate_at_1"]),
     ],
     "13": [
         ("is near chance", lambda m: max(m["13.zero_shot_accuracy"], m["13.few_shot_accuracy"]) < 0.5),

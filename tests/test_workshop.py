@@ -24,12 +24,12 @@ def test_slot_adds_reading_code_exercises_and_the_measured_run(measured):
     assert slot["total"] == slot["reading"] + slot["code"] + slot["exercises"] + slot["running"] > 10
 
 
-def test_two_day_agenda_lists_every_notebook_once_in_order_with_breaks(measured):
-    text = agenda(2)
+def test_three_day_agenda_lists_every_notebook_once_in_order_with_breaks(measured):
+    text = agenda(3)
     names = [path.stem for path in course_notebooks()]
     rows = [name for line in text.splitlines() for name in names if f"[{name}]" in line]
     assert rows == names
-    assert text.count("**Day ") == 2 and "*lunch*" in text.split("**Day 2**")[0]
+    assert text.count("**Day ") == 3 and "*lunch*" in text.split("**Day 2**")[0]
 
 
 def test_one_day_agenda_is_the_core_path(measured):
@@ -41,17 +41,17 @@ def test_one_day_agenda_is_the_core_path(measured):
 
 def test_agenda_without_measured_times_says_how_to_measure(tmp_build):
     with pytest.raises(CourseError, match="pytest notebooks"):
-        agenda(2)
+        agenda(3)
 
 
 def test_workshop_kit_has_both_agendas_and_a_note_for_every_notebook():
     from pathlib import Path
 
     kit = (Path(__file__).parents[1] / "notebooks" / "README.md").read_text(encoding="utf-8")
-    one_day, two_days = kit.split("### One day", 1)[1].split("### Two days", 1)
-    two_days, notes = two_days.split("## Instructor's notes", 1)
+    one_day, three_days = kit.split("### One day", 1)[1].split("### Three days", 1)
+    three_days, notes = three_days.split("## Instructor's notes", 1)
     for path in course_notebooks():
-        assert f"[{path.stem}]({path.name})" in two_days, f"{path.name} missing from the two-day agenda"
+        assert f"[{path.stem}]({path.name})" in three_days, f"{path.name} missing from the three-day agenda"
         assert re.search(rf"^### \[{path.name[:2]} — .+\]\({path.name}\)$", notes, re.M), f"no note for {path.name}"
     assert "**Day 1**" in one_day and "**Day 2**" not in one_day and "*lunch*" in one_day
     assert all(f"[{p.stem}]" in one_day for p in course_notebooks() if p.name[:2] in ONE_DAY)

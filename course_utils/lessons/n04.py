@@ -276,4 +276,15 @@ QUESTIONS = [
             "a cold disk with a model of billions of parameters."
         ),
     ),
+    Question(
+        question="A Hub model's `config.json` has an `auto_map`. What does it point to, and what happens on your machine when you load it with `trust_remote_code=True`?",
+        answer=(
+            "`auto_map` maps Auto classes to classes in Python files of the same repository (for example "
+            "`\"AutoModelForSequenceClassification\": \"bag_of_embeddings.BagOfEmbeddingsForSequenceClassification\"`): "
+            "the architecture is not in your transformers. Without `trust_remote_code=True` `from_pretrained` refuses "
+            "with a ValueError; with it, transformers downloads those files into its modules cache, imports them "
+            "(as modules of `transformers_modules`) and runs them, which is arbitrary code from the repository. "
+            "Read it first and pin `revision=` to the commit you read."
+        ),
+    ),
 ]

@@ -312,4 +312,17 @@ QUESTIONS = [
             ' so a reader can check them.'
         ),
     ),
+    Question(
+        question='Why does MiniLM retrieve Chinese passages poorly, and what are two ways to do better?',
+        answer=(
+            "Its WordPiece vocabulary was built for English and holds 244 Chinese characters, so 54% of the tokens"
+            " of the Chinese passages come out as `[UNK]`, one shared vector: texts that differ in those characters"
+            ' look alike, and it found the source passage of 26 of 72 questions. TF-IDF over characters and '
+            'character pairs needs no model and found 68 of 72 (word TF-IDF fails, because without spaces its '
+            "'words' are whole clauses). The real fix is an embedding model trained on Chinese or many languages"
+            ' (for example BAAI/bge-small-zh-v1.5 or intfloat/multilingual-e5-small), used with the pooling its '
+            "card gives; a model whose tokenizer covers Chinese but was not trained for embeddings (Gemma 3's "
+            'mean-pooled states: 47 of 72) is not enough.'
+        ),
+    ),
 ]

@@ -29,7 +29,14 @@ def course_wheel(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def colab_image() -> list[Path]:
-    """Every installed package except the course: what a Colab image offers (linked into each runtime)."""
-    site_packages = Path(next(p for p in sys.path if p.endswith("site-packages") and ".venv" in p))
+    """Every installed package except the course: what a Colab image offers (linked into each runtime).
+
+    The packages come from ``.venv-newest`` where ``.ci/run`` built it: the newest releases within the course's
+    bounds, what a learner's own ``pip install`` (on Colab or a laptop, without ``constraints.txt``) gets. Without
+    it, from this environment.
+    """
+    newest = sorted((ROOT / ".venv-newest" / "lib").glob("python3*/site-packages"))
+    site_packages = newest[0] if newest else Path(
+        next(p for p in sys.path if p.endswith("site-packages") and ".venv" in p))
     return [entry for entry in site_packages.iterdir()
             if not entry.name.startswith(NOT_THE_COURSE) and entry.suffix != ".pth"]
