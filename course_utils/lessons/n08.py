@@ -249,4 +249,17 @@ QUESTIONS: list[Question] = [
             "ZeRO-2 communicates less."
         ),
     ),
+    Question(
+        question=(
+            "Why does `accelerator.backward` divide the loss by `gradient_accumulation_steps`, and what besides the "
+            "weights must a checkpoint hold for a resumed run to end with the same weights?"
+        ),
+        answer=(
+            "The loss is a mean over its batch, and gradients add up over the micro-batches: dividing each of the 4 "
+            "micro-batch losses by 4 makes the sum the gradient of the mean over all 16 rows, the same as one batch "
+            "of 16 (section 7 measured a largest difference of about 1e-8). A resumed run also needs the optimizer "
+            "state (AdamW's two moments per weight), the scheduler's position and the random-number states (dropout "
+            "masks, shuffling); `save_state` writes all of them, and the resumed run ended bit-identical."
+        ),
+    ),
 ]
