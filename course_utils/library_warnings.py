@@ -12,6 +12,10 @@ import warnings
 LIBRARY_WARNINGS: list[tuple[type[Warning], str, str]] = [
     (FutureWarning, "`is_gradient_checkpointing` is deprecated",
      "peft 0.21's get_peft_model calls this transformers 5 method itself"),
+    (FutureWarning, "`gradient_checkpointing_enable` is deprecated",
+     "trl 1.16's trainers call this transformers 5 method themselves"),
+    (FutureWarning, "`gradient_checkpointing_disable` is deprecated",
+     "trl 1.16's trainers call this transformers 5 method themselves"),
     (FutureWarning, "Specifying null_placement",
      "datasets 5.2's sort() passes an option that pyarrow deprecated"),
     (FutureWarning, "`isinstance(treespec, LeafSpec)` is deprecated",
