@@ -27,7 +27,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + [ROOT / "p
 ONLINE_PARAMETERS: dict[str, dict] = {
     "00": {},
     "01": {"BENCH_TWEETS": 32, "BATCH_SIZES": [1, 8], "REPEATS": 1, "MAX_NEW_TOKENS": 8},
-    "02": {"N_DIGITS": 20, "N_SCENES": 6, "N_CLIPS": 1},
+    "02": {"N_DIGITS": 20, "N_SCENES": 6, "N_CLIPS": 1, "N_SPOKEN": 2},
     "03": {"BENCH_TWEETS": 100, "REPEATS": 1, "TRAIN_TEXTS": 500, "EVAL_TEXTS": 100},
     "04": {"N_TWEETS": 16, "REPEATS": 1},
     "05": {"MAX_NEW_TOKENS": 8, "NUM_BEAMS": 2, "REPETITION_NEW_TOKENS": 10, "BENCH_NEW_TOKENS": 8, "REPEATS": 1},
