@@ -25,6 +25,11 @@ def _grade_loss_tokens(answer: Any, *, example: dict[str, Any], **_: Any) -> str
     return f"{answer!r} is not it. Hint: sum(label != {IGNORED_LABEL} for label in example['labels'])"
 
 
+def _known_mistake(given: torch.Tensor, mistakes: dict[str, torch.Tensor]) -> str | None:
+    """The message of the first known mistake whose result matches ``given``, or None."""
+    return next((message for message, result in mistakes.items() if torch.allclose(given, result, atol=1e-5)), None)
+
+
 def _reference_dpo_loss(chosen: torch.Tensor, rejected: torch.Tensor, ref_chosen: torch.Tensor,
                         ref_rejected: torch.Tensor, beta: float) -> torch.Tensor:
     return -F.logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()
@@ -44,17 +49,16 @@ def _grade_dpo_loss(answer: Any, **_: Any) -> str:
         expected = _reference_dpo_loss(chosen, rejected, ref_chosen, ref_rejected, beta)
         if torch.isclose(given, expected, atol=1e-5):
             continue
-        without_reference = -F.logsigmoid(beta * (chosen - rejected)).mean()
-        flipped = _reference_dpo_loss(rejected, chosen, ref_rejected, ref_chosen, beta)
-        without_beta = -F.logsigmoid((chosen - ref_chosen) - (rejected - ref_rejected)).mean()
-        if torch.isclose(given, without_reference, atol=1e-5):
-            return f"{where} your loss ignores the reference model: subtract ref_chosen and ref_rejected"
-        if torch.isclose(given, flipped, atol=1e-5):
-            return f"{where} your loss rewards the rejected answer: the margin is chosen minus rejected"
-        if torch.isclose(given, without_beta, atol=1e-5):
-            return f"{where} your loss leaves out beta: multiply the margin by beta before the log-sigmoid"
-        return (f"{where} your loss is {given.item():.4f}, expected {expected.item():.4f}: "
-                f"-logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()")
+        mistake = _known_mistake(given, {
+            "your loss ignores the reference model: subtract ref_chosen and ref_rejected":
+                -F.logsigmoid(beta * (chosen - rejected)).mean(),
+            "your loss rewards the rejected answer: the margin is chosen minus rejected":
+                _reference_dpo_loss(rejected, chosen, ref_rejected, ref_chosen, beta),
+            "your loss leaves out beta: multiply the margin by beta before the log-sigmoid":
+                -F.logsigmoid((chosen - ref_chosen) - (rejected - ref_rejected)).mean(),
+        })
+        return f"{where} " + (mistake or f"your loss is {given.item():.4f}, expected {expected.item():.4f}: "
+                                         f"-logsigmoid(beta * ((chosen - ref_chosen) - (rejected - ref_rejected))).mean()")
     return ""
 
 
@@ -70,7 +74,7 @@ def _grade_group_advantages(answer: Any, **_: Any) -> str:
     rewards = torch.tensor([0.0, 1.0, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 0.2, 0.0, 0.0, 0.9])
     for num_generations in (4, 6):
         given = call_learner(answer, rewards.clone(), num_generations)
-        where = f"for rewards {rewards.tolist()} with num_generations={num_generations}"
+        where = f"for rewards {[round(reward, 2) for reward in rewards.tolist()]} with num_generations={num_generations}"
         if not isinstance(given, torch.Tensor) or given.shape != rewards.shape:
             shape = tuple(given.shape) if isinstance(given, torch.Tensor) else type(given).__name__
             return f"{where} you returned {shape}: return one advantage per completion, shaped like rewards"
@@ -79,17 +83,17 @@ def _grade_group_advantages(answer: Any, **_: Any) -> str:
             return (f"{where} you returned NaN: a group whose rewards are all equal has std 0; add 1e-4 to the std "
                     f"as TRL does, so such a group gets advantage 0")
         expected = _reference_advantages(rewards, num_generations)
-        if torch.allclose(given, expected, atol=1e-3):
+        if torch.allclose(given, expected, atol=1e-5):
             continue
-        whole_batch = (rewards - rewards.mean()) / (rewards.std() + 1e-4)
         groups = rewards.view(-1, num_generations)
-        population = ((groups - groups.mean(1, keepdim=True)) / (groups.std(1, unbiased=False, keepdim=True) + 1e-4)).reshape(-1)
-        if torch.allclose(given, whole_batch, atol=1e-3):
-            return f"{where} you normalised over the whole batch: normalise within each group of num_generations completions"
-        if torch.allclose(given, population, atol=1e-3):
-            return f"{where} you used the population std: TRL uses the sample std (torch.std's default, n - 1)"
-        return (f"{where} your advantages differ from GRPO's by up to "
-                f"{float((given - expected).abs().max()):.3g}: (r - group mean) / (group std + 1e-4)")
+        mistake = _known_mistake(given, {
+            "you normalised over the whole batch: normalise within each group of num_generations completions":
+                (rewards - rewards.mean()) / (rewards.std() + 1e-4),
+            "you used the population std: TRL uses the sample std (torch.std's default, n - 1)":
+                ((groups - groups.mean(1, keepdim=True)) / (groups.std(1, unbiased=False, keepdim=True) + 1e-4)).reshape(-1),
+        })
+        return f"{where} " + (mistake or f"your advantages differ from GRPO's by up to "
+                                         f"{float((given - expected).abs().max()):.3g}: (r - group mean) / (group std + 1e-4)")
     return ""
 
 
