@@ -1,4 +1,4 @@
-"""The offline "ner" stand-in: built once per module (about a minute on two idle CPU cores)."""
+"""The offline "ner" stand-in: built once into the course cache (about 5 minutes on two idle CPU cores)."""
 from pathlib import Path
 
 import pytest
@@ -7,8 +7,8 @@ from transformers import pipeline  # noqa: E402
 from course_utils.models import offline_model_dir, provider_info
 from course_utils.providers.ner_zh import entity_spans  # noqa: E402
 
-# Measured at 0.21 validation entity F1; the margin absorbs small numeric differences between machines.
-MIN_ENTITY_F1 = 0.12
+# Measured at 0.67 validation entity F1; the margin absorbs small numeric differences between machines.
+MIN_ENTITY_F1 = 0.55
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +32,15 @@ def test_finds_a_person_and_a_place(tagger):
     assert ("LOC", "人民大会堂") in entities or ("LOC", "北京") in entities
 
 
+def test_finds_names_of_this_century(tagger):
+    entities = found(tagger, "华为公司总裁任正非在深圳会见了世界卫生组织总干事谭德塞。")
+    assert {("PER", "任正非"), ("LOC", "深圳")} <= entities
+
+
 def test_validation_f1_and_model_card(built):
     target, measured = built
     assert measured["val_entity_f1"] > MIN_ENTITY_F1
+    assert measured["characters_from_gemma"] > 0.95 * measured["characters"]
     assert "uer/roberta-base-finetuned-cluener2020-chinese" in (target / "README.md").read_text(encoding="utf-8")
 
 

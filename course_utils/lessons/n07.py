@@ -283,4 +283,18 @@ QUESTIONS = [
             "trained on a 4,000-tweet subset for one epoch, so with this budget it is good enough."
         ),
     ),
+    Question(
+        question=(
+            "Why can't fine-tuning MiniLM on Chinese reviews fix its `[UNK]` tokens, and what two things decide "
+            "whether a model can learn Chinese text?"
+        ),
+        answer=(
+            "The tokenizer runs before the model: every character missing from MiniLM's English vocabulary becomes "
+            "the same `[UNK]` id, so the model never sees which character it was, and training only changes weights, "
+            "not the vocabulary. What decides it is (1) a tokenizer whose vocabulary covers the script (Gemma 3's "
+            "262k tokens do; check `tokenizer.tokenize` on your data, or train a tokenizer as in notebook 03) and "
+            "(2) pretraining on text in that language, so the embeddings of those tokens mean something before "
+            "fine-tuning starts."
+        ),
+    ),
 ]
