@@ -35,7 +35,7 @@ def colab_badge(notebook: str) -> str:
 
 
 # What a notebook needs on Colab besides the course package: extras of pyproject.toml, Debian packages.
-COLAB_EXTRAS = {"03": "chinese", "12": "chinese"}
+COLAB_EXTRAS = {"03": "chinese", "07": "chinese", "12": "chinese"}
 COLAB_APT = {"02": "espeak-ng pocketsphinx-testdata", "04": "pocketsphinx-testdata"}
 
 

@@ -136,8 +136,10 @@ def start_from_gemma_vectors(model: BertForTokenClassification, tokenizer: BertT
     with torch.no_grad():
         vectors = gemma_vectors[list(pairs.values())]
         vectors = vectors - vectors.mean(0)
-        _, _, components = torch.pca_lowrank(vectors, q=model.config.hidden_size, center=False)
-        projected = vectors @ components
+        # an exact SVD, not torch.pca_lowrank: that one draws random numbers, and the build must not depend on
+        # how much of the random stream loading Gemma used
+        _, _, right = torch.linalg.svd(vectors, full_matrices=False)
+        projected = vectors @ right[: model.config.hidden_size].T
         projected *= model.config.initializer_range / projected.std()
         model.get_input_embeddings().weight[list(pairs)] = projected
     return len(pairs)
