@@ -136,8 +136,7 @@ def start_from_gemma_vectors(model: BertForTokenClassification, tokenizer: BertT
     with torch.no_grad():
         vectors = gemma_vectors[list(pairs.values())]
         vectors = vectors - vectors.mean(0)
-        # an exact SVD, not torch.pca_lowrank: that one draws random numbers, and the build must not depend on
-        # how much of the random stream loading Gemma used
+        # PCA by an exact SVD of the centred vectors; torch.pca_lowrank would add random draws to the build
         _, _, right = torch.linalg.svd(vectors, full_matrices=False)
         projected = vectors @ right[: model.config.hidden_size].T
         projected *= model.config.initializer_range / projected.std()
