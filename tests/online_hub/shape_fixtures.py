@@ -348,6 +348,31 @@ def _distilbert_sst2(out: Path) -> None:
             "(bert-base-uncased's vocabulary; no tokenizer.json, as in the real repo).")
 
 
+# The character vocabulary of transformers' VitsTokenizer tests, which follow MMS-TTS's layout ("X" stands for
+# the space); facebook/mms-tts-eng's tokenizer does not phonemize: it reads lower-cased characters.
+MMS_CHARACTERS = "k ' z y u d h e s w – 3 c p - 1 j m i X f l o 0 b r a 4 2 n _ x v t q 5 6 g < > | <pad> <unk>".split(" ")
+
+
+def _mms_tts_eng(out: Path) -> None:
+    from transformers import VitsConfig, VitsModel
+
+    vocab = {(" " if char == "X" else char): index for index, char in enumerate(MMS_CHARACTERS)}
+    _write_json(out / "vocab.json", vocab)
+    _write_json(out / "tokenizer_config.json", {
+        "tokenizer_class": "VitsTokenizer", "language": "eng", "add_blank": True, "normalize": True,
+        "phonemize": False, "is_uroman": False, "pad_token": "<pad>", "unk_token": "<unk>",
+    })
+    config = VitsConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=1, num_attention_heads=2, ffn_dim=32,
+                        flow_size=16, spectrogram_bins=17, upsample_initial_channel=16, upsample_rates=[8, 8, 4],
+                        upsample_kernel_sizes=[16, 16, 8], resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3, 5]],
+                        duration_predictor_filter_channels=16, prior_encoder_num_wavenet_layers=1,
+                        posterior_encoder_num_wavenet_layers=1, sampling_rate=16000)
+    _save_model(VitsModel(config), out)
+    _readme(out, "facebook/mms-tts-eng",
+            "VitsModel (hidden 16, one layer, HiFi-GAN upsampling by 256 as in the real model) with a character "
+            "VitsTokenizer (no phonemizer, blanks between characters), 16 kHz, weights as model.safetensors.")
+
+
 SHAPE_FIXTURES: dict[str, Callable[[Path], None]] = {
     "cardiffnlp/twitter-roberta-base-sentiment-latest": _twitter_roberta,
     "Qwen/Qwen2.5-0.5B-Instruct": _qwen_instruct,
@@ -361,6 +386,7 @@ SHAPE_FIXTURES: dict[str, Callable[[Path], None]] = {
     "superb/wav2vec2-base-superb-ks": _wav2vec2_keywords,
     "openai/clip-vit-base-patch32": _clip,
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": _distilbert_sst2,
+    "facebook/mms-tts-eng": _mms_tts_eng,
 }
 
 
