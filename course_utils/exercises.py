@@ -25,7 +25,7 @@ from .paths import cache_dir
 Kind = Literal["recall", "compute", "build"]
 # Minutes a workshop gives one exercise of each kind (read and answer / compute / write code).
 MINUTES_BY_KIND: dict[str, int] = {"recall": 2, "compute": 4, "build": 10}
-LESSONS = [f"{number:02d}" for number in range(16)] + ["capstone"]
+LESSONS = [f"{number:02d}" for number in range(17)] + ["capstone"]
 MUST_PASS_VARIABLE = "COURSE_EXERCISES_MUST_PASS"
 
 

@@ -58,6 +58,8 @@ PIPELINE_TAGS = {
     "nvidia/segformer-b0-finetuned-ade-512-512": "image-segmentation",
     "superb/wav2vec2-base-superb-ks": "audio-classification",
     "openai/clip-vit-base-patch32": "zero-shot-image-classification",
+    "facebook/mms-tts-eng": "text-to-speech",
+    "HuggingFaceTB/SmolVLM-256M-Instruct": "image-text-to-text",
 }
 NOT_ON_THE_HUB = {"course_provider.json", "training_args.bin"}  # course build records
 LFS_MIN_BYTES = 1_000_000

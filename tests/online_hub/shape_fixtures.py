@@ -373,6 +373,90 @@ def _mms_tts_eng(out: Path) -> None:
             "VitsTokenizer (no phonemizer, blanks between characters), 16 kHz, weights as model.safetensors.")
 
 
+
+# SmolVLM-256M-Instruct's chat template (its chat_template.json; the same string as transformers' Idefics3
+# processor tests): "<|im_start|>User:<image>question<end_of_utterance>\nAssistant:".
+SMOLVLM_CHAT_TEMPLATE = (
+    "<|im_start|>{% for message in messages %}{{message['role'] | capitalize}}"
+    "{% if message['content'][0]['type'] == 'image' %}{{':'}}{% else %}{{': '}}{% endif %}"
+    "{% for line in message['content'] %}{% if line['type'] == 'text' %}{{line['text']}}"
+    "{% elif line['type'] == 'image' %}{{ '<image>' }}{% endif %}{% endfor %}<end_of_utterance>\n{% endfor %}"
+    "{% if add_generation_prompt %}{{ 'Assistant:' }}{% endif %}"
+)
+# The 128 tokens SmolVLM adds to SmolLM2's 49,152, at the real ids: <global-img> 49152, <row_1_col_1> ...
+# <row_6_col_6> 49153-49188, <fake_token_around_image> 49189, <image> 49190, 88 reserved tokens, <end_of_utterance> 49279.
+SMOLVLM_ADDED = (["<global-img>"] + [f"<row_{r}_col_{c}>" for r in range(1, 7) for c in range(1, 7)]
+                 + ["<fake_token_around_image>", "<image>"]
+                 + [f"<|reserved_special_token_{i}|>" for i in range(88)] + ["<end_of_utterance>"])
+SMOLVLM_SPECIALS = ["<fake_token_around_image>", "<image>", "<end_of_utterance>"]
+SMOLVLM_TILE, SMOLVLM_PATCH, SMOLVLM_SCALE = 64, 4, 4  # real: 512-pixel tiles, 16-pixel patches, pixel shuffle 4
+
+
+def _smolvlm_tokenizer(out: Path) -> dict[str, int]:
+    """SmolLM2's byte-level BPE plus SmolVLM's added tokens, in the real repo's tokenizer files; returns the ids."""
+    from tokenizers import AddedToken, Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_course_model_dir("smollm2-135m-instruct") / "tokenizer.json"))
+    _write_bpe_files(_course_model_dir("smollm2-135m-instruct") / "tokenizer.json", out)
+    tokenizer.add_special_tokens([AddedToken(token, special=True, normalized=False) for token in SMOLVLM_ADDED])
+    tokenizer.save(str(out / "tokenizer.json"))
+    ids = {token: tokenizer.token_to_id(token) for token in SMOLVLM_ADDED}
+    _write_json(out / "added_tokens.json", ids)
+    specials = {"bos_token": "<|im_start|>", "eos_token": "<end_of_utterance>", "pad_token": "<|im_end|>",
+                "unk_token": "<|endoftext|>"}
+    _write_json(out / "special_tokens_map.json", {"additional_special_tokens": SMOLVLM_SPECIALS, **specials})
+    _write_json(out / "tokenizer_config.json", {
+        "additional_special_tokens": SMOLVLM_SPECIALS, **specials, "clean_up_tokenization_spaces": False,
+        "legacy": False, "model_max_length": 8192, "processor_class": "Idefics3Processor",
+        "tokenizer_class": "GPT2Tokenizer", "truncation_side": "left", "vocab_size": 49152,
+    })
+    return {**ids, "vocab_size": tokenizer.get_vocab_size(with_added_tokens=True)}
+
+
+def _smolvlm(out: Path) -> None:
+    from transformers import GenerationConfig, Idefics3Config, Idefics3ForConditionalGeneration
+
+    ids = _smolvlm_tokenizer(out)
+    image_seq_len = (SMOLVLM_TILE // SMOLVLM_PATCH) ** 2 // SMOLVLM_SCALE**2
+    _write_json(out / "processor_config.json", {"image_seq_len": image_seq_len, "processor_class": "Idefics3Processor"})
+    _write_json(out / "chat_template.json", {"chat_template": SMOLVLM_CHAT_TEMPLATE})
+    _write_json(out / "preprocessor_config.json", {
+        "do_convert_rgb": True, "do_image_splitting": True, "do_normalize": True, "do_pad": True,
+        "do_rescale": True, "do_resize": True, "image_mean": [0.5, 0.5, 0.5],
+        "image_processor_type": "Idefics3ImageProcessor", "image_std": [0.5, 0.5, 0.5],
+        "max_image_size": {"longest_edge": SMOLVLM_TILE}, "processor_class": "Idefics3Processor", "resample": 1,
+        "rescale_factor": 1 / 255, "size": {"longest_edge": 4 * SMOLVLM_TILE},
+    })
+    config = Idefics3Config(
+        text_config={**TINY_TEXT, "model_type": "llama", "vocab_size": ids["vocab_size"], "num_key_value_heads": 1,
+                     "head_dim": 16, "max_position_embeddings": 8192, "rope_theta": 100000.0, "rms_norm_eps": 1e-5,
+                     "bos_token_id": 1, "eos_token_id": 2, "pad_token_id": 2, "tie_word_embeddings": False},
+        vision_config={**TINY_TEXT, "image_size": SMOLVLM_TILE, "patch_size": SMOLVLM_PATCH},
+        scale_factor=SMOLVLM_SCALE, image_token_id=ids["<image>"], vocab_size=ids["vocab_size"],
+        tie_word_embeddings=False,
+    )
+    _save_model(Idefics3ForConditionalGeneration(config).to(torch.bfloat16), out)
+    GenerationConfig(bos_token_id=0, eos_token_id=ids["<end_of_utterance>"], pad_token_id=2).save_pretrained(out)
+    _readme(out, "HuggingFaceTB/SmolVLM-256M-Instruct",
+            "Idefics3ForConditionalGeneration (model_type idefics3, bfloat16 like the real weights, untied lm_head) "
+            "with a Llama text model (hidden 32, 2 layers, 2 heads, 1 key-value head) and an idefics3_vision tower "
+            f"(hidden 32, 2 layers) that reads {SMOLVLM_TILE}x{SMOLVLM_TILE} tiles in {SMOLVLM_PATCH}x{SMOLVLM_PATCH} "
+            f"patches; pixel shuffle by {SMOLVLM_SCALE} as in the real one gives {image_seq_len} <image> tokens per "
+            "tile (processor_config.json image_seq_len; the real model: 512-pixel tiles, 16-pixel patches, 64 tokens). "
+            "The Idefics3ImageProcessor keeps the real settings at this scale: images are resized to "
+            f"{4 * SMOLVLM_TILE} pixels on the long side (real 2048, 4 tiles) and split into {SMOLVLM_TILE}-pixel tiles "
+            "plus a global image, LANCZOS, mean and std 0.5. Layout as the real repo: config.json, "
+            "generation_config.json, model.safetensors, preprocessor_config.json, processor_config.json, "
+            "chat_template.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, added_tokens.json, "
+            "vocab.json, merges.txt. The tokenizer is SmolLM2's 49,152-token byte-level BPE (the real text model is "
+            "SmolLM2-135M) plus the 128 added tokens at the real ids (<global-img> 49152, <row_1_col_1>..<row_6_col_6>, "
+            "<fake_token_around_image> 49189, <image> 49190, 88 reserved tokens, <end_of_utterance> 49279); the chat "
+            "template is the real one (\"<|im_start|>User:<image>...<end_of_utterance>\\nAssistant:\"), and generation "
+            "stops at <end_of_utterance>. Guessed, not checked against the real files: the tokenizer_config.json keys "
+            "(tokenizer_class GPT2Tokenizer, model_max_length 8192, truncation_side left), whether the reserved tokens "
+            "are special, and config.json's extra keys (the real vision_config may name another model_type).")
+
+
 SHAPE_FIXTURES: dict[str, Callable[[Path], None]] = {
     "cardiffnlp/twitter-roberta-base-sentiment-latest": _twitter_roberta,
     "Qwen/Qwen2.5-0.5B-Instruct": _qwen_instruct,
@@ -387,6 +471,7 @@ SHAPE_FIXTURES: dict[str, Callable[[Path], None]] = {
     "openai/clip-vit-base-patch32": _clip,
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": _distilbert_sst2,
     "facebook/mms-tts-eng": _mms_tts_eng,
+    "HuggingFaceTB/SmolVLM-256M-Instruct": _smolvlm,
 }
 
 

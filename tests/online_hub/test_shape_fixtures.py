@@ -130,6 +130,59 @@ def _distilbert_sst2(folder: Path) -> str:
     return result["label"]
 
 
+
+def _mms_tts_eng(folder: Path) -> str:
+    from transformers import AutoModelForTextToWaveform, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    assert type(tokenizer).__name__ == "VitsTokenizer", type(tokenizer)
+    model = AutoModelForTextToWaveform.from_pretrained(folder)
+    assert type(model).__name__ == "VitsModel" and model.config.sampling_rate == 16000
+    speech = _pipe("text-to-speech", folder)("Hello there.")
+    audio = np.asarray(speech["audio"])
+    assert speech["sampling_rate"] == 16000, speech["sampling_rate"]
+    assert audio.dtype.kind == "f" and (audio.ndim == 1 or (audio.ndim == 2 and audio.shape[0] == 1)), audio.shape
+    assert audio.size > 0 and np.isfinite(audio).all()
+    return f"{audio.size} samples"
+
+
+def _smolvlm(folder: Path) -> str:
+    from PIL import Image
+    from transformers import AutoModelForImageTextToText, AutoProcessor
+
+    processor = AutoProcessor.from_pretrained(folder)
+    assert type(processor).__name__ == "Idefics3Processor", type(processor)
+    assert type(processor.image_processor).__name__.startswith("Idefics3ImageProcessor"), processor.image_processor
+    tokenizer = processor.tokenizer
+    model = AutoModelForImageTextToText.from_pretrained(folder)
+    assert type(model).__name__ == "Idefics3ForConditionalGeneration", type(model)
+    config = model.config
+    assert len(tokenizer) == config.text_config.vocab_size == 49280
+    assert tokenizer.convert_tokens_to_ids("<image>") == config.image_token_id == 49190
+    assert tokenizer.convert_tokens_to_ids(["<global-img>", "<row_1_col_1>", "<fake_token_around_image>"]) == [
+        49152, 49153, 49189]
+    assert tokenizer.eos_token == "<end_of_utterance>" and model.generation_config.eos_token_id == 49279
+    vision = config.vision_config
+    assert processor.image_seq_len == (vision.image_size // vision.patch_size) ** 2 // config.scale_factor**2
+    assert processor.image_processor.max_image_size["longest_edge"] == vision.image_size
+    messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Which digit is this?"}]}]
+    prompt = processor.apply_chat_template(messages, add_generation_prompt=True)
+    assert prompt == "<|im_start|>User:<image>Which digit is this?<end_of_utterance>\nAssistant:", prompt
+    square = Image.fromarray(np.random.default_rng(1).integers(0, 256, size=(32, 32, 3), dtype=np.uint8))
+    for image in (square, _image()):
+        inputs = processor(text=prompt, images=[image], return_tensors="pt")
+        tiles = inputs["pixel_values"].shape[1]
+        assert tiles > 1, "the image should be split into tiles plus the global image"
+        assert int((inputs["input_ids"] == config.image_token_id).sum()) == tiles * processor.image_seq_len
+        generated = model.generate(**inputs, max_new_tokens=3)
+        assert inputs["input_ids"].shape[1] < generated.shape[1] <= inputs["input_ids"].shape[1] + 3
+    chat = [{"role": "user", "content": [{"type": "image", "image": _image()},
+                                         {"type": "text", "text": "Which digit is this?"}]}]
+    reply = _pipe("image-text-to-text", folder)(text=chat, max_new_tokens=3)[0]["generated_text"][-1]
+    assert reply["role"] == "assistant" and isinstance(reply["content"], str), reply
+    return f"reply {reply['content']!r}"
+
+
 # What each check runs, and the files the real repo has (less weights in other frameworks and docs).
 CHECKS: dict[str, tuple[Callable[[Path], str], set[str]]] = {
     "cardiffnlp/twitter-roberta-base-sentiment-latest": (
@@ -158,6 +211,11 @@ CHECKS: dict[str, tuple[Callable[[Path], str], set[str]]] = {
                 "tokenizer_config.json", "vocab.json", "merges.txt", "special_tokens_map.json"}),
     "distilbert/distilbert-base-uncased-finetuned-sst-2-english": (
         _distilbert_sst2, {"config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"}),
+    "facebook/mms-tts-eng": (_mms_tts_eng, {"config.json", "model.safetensors", "tokenizer_config.json", "vocab.json"}),
+    "HuggingFaceTB/SmolVLM-256M-Instruct": (
+        _smolvlm, {"config.json", "generation_config.json", "model.safetensors", "preprocessor_config.json",
+                   "processor_config.json", "chat_template.json", "tokenizer.json", "tokenizer_config.json",
+                   "special_tokens_map.json", "added_tokens.json", "vocab.json", "merges.txt"}),
 }
 
 
