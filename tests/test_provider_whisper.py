@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import jiwer
 import pytest
 import torch
 
@@ -16,16 +17,8 @@ from course_utils.providers import whisper
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word-level edit distance divided by the number of reference words, after lower-casing and
-    turning everything but letters and apostrophes into spaces."""
-    ref, hyp = (re.sub(r"[^a-z']+", " ", text.lower()).split() for text in (reference, hypothesis))
-    previous = list(range(len(hyp) + 1))
-    for i, ref_word in enumerate(ref, 1):
-        current = [i]
-        for j, hyp_word in enumerate(hyp, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref_word != hyp_word)))
-        previous = current
-    return previous[-1] / len(ref)
+    """jiwer's word error rate after lower-casing and turning everything but letters and apostrophes into spaces."""
+    return jiwer.wer(*(" ".join(re.sub(r"[^a-z']+", " ", text.lower()).split()) for text in (reference, hypothesis)))
 
 
 @pytest.fixture(scope="module")

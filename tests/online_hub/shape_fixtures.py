@@ -373,7 +373,6 @@ def _mms_tts_eng(out: Path) -> None:
             "VitsTokenizer (no phonemizer, blanks between characters), 16 kHz, weights as model.safetensors.")
 
 
-
 # SmolVLM-256M-Instruct's chat template (its chat_template.json; the same string as transformers' Idefics3
 # processor tests): "<|im_start|>User:<image>question<end_of_utterance>\nAssistant:".
 SMOLVLM_CHAT_TEMPLATE = (
@@ -396,8 +395,9 @@ def _smolvlm_tokenizer(out: Path) -> dict[str, int]:
     """SmolLM2's byte-level BPE plus SmolVLM's added tokens, in the real repo's tokenizer files; returns the ids."""
     from tokenizers import AddedToken, Tokenizer
 
-    tokenizer = Tokenizer.from_file(str(_course_model_dir("smollm2-135m-instruct") / "tokenizer.json"))
-    _write_bpe_files(_course_model_dir("smollm2-135m-instruct") / "tokenizer.json", out)
+    smollm2_tokenizer = _course_model_dir("smollm2-135m-instruct") / "tokenizer.json"
+    tokenizer = Tokenizer.from_file(str(smollm2_tokenizer))
+    _write_bpe_files(smollm2_tokenizer, out)
     tokenizer.add_special_tokens([AddedToken(token, special=True, normalized=False) for token in SMOLVLM_ADDED])
     tokenizer.save(str(out / "tokenizer.json"))
     ids = {token: tokenizer.token_to_id(token) for token in SMOLVLM_ADDED}

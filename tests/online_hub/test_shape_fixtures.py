@@ -130,7 +130,6 @@ def _distilbert_sst2(folder: Path) -> str:
     return result["label"]
 
 
-
 def _mms_tts_eng(folder: Path) -> str:
     from transformers import AutoModelForTextToWaveform, AutoTokenizer
 
